@@ -1,0 +1,163 @@
+"""Check snippets: parse once, run every rule for the kind, apply directives.
+
+Fail closed: a parser or rule that raises becomes an SG000 finding naming it;
+it never escapes as a traceback and never lets the snippet through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from snippetguard import directives
+from snippetguard.model import Finding, Hit, Origin, Snippet
+from snippetguard.registry import KINDS, RULES, ParseError, Rule, rules_for
+
+MAX_SNIPPET_BYTES = 512 * 1024  # documented in the Contributing page; larger is SG008
+
+
+@dataclass
+class Result:
+    snippet: Snippet
+    findings: list[Finding] = field(default_factory=list)
+    fired: set[str] = field(default_factory=set)  # codes that fired, before an expect[] accepted them
+    expected: tuple[str, ...] = ()
+    parsed: bool = False
+    children: list[Result] = field(default_factory=list)
+
+    def all_findings(self) -> list[Finding]:
+        out = list(self.findings)
+        for child in self.children:
+            out.extend(child.all_findings())
+        return out
+
+    def count(self) -> int:
+        return 1 + sum(child.count() for child in self.children)
+
+
+def normalise(text: str) -> str:
+    """One text form for every input: no BOM, LF line endings (line numbers are kept)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def make_finding(snippet: Snippet, rule: Rule, line: int, column: int, message: str) -> Finding:
+    lines = snippet.text.split("\n")
+    line = min(max(1, line), max(1, len(lines)))
+    source = lines[line - 1] if lines else ""
+    return Finding(
+        path=snippet.path,
+        line=line + snippet.line_offset,
+        column=max(1, column) + snippet.col_offset,
+        rule=rule.code,
+        severity=rule.severity,
+        title=rule.title,
+        message=message,
+        why=rule.why,
+        fix=rule.fix,
+        url=rule.url,
+        source_line=source,
+    )
+
+
+def meta(snippet: Snippet, code: str, line: int, column: int, message: str) -> Finding:
+    return make_finding(snippet, RULES[code], line, column, message)
+
+
+def _run_rules(snippet: Snippet, parsed: object, rules: Iterable[Rule]) -> list[Finding]:
+    findings: list[Finding] = []
+    for rule in rules:
+        assert rule.check is not None
+        try:
+            hits: list[Hit] = list(rule.check(parsed))
+        except Exception as exc:  # fail closed: a broken rule fails the snippet, by name
+            findings.append(meta(snippet, "SG000", 1, 1, f"rule {rule.code} crashed on this snippet: {exc!r}"))
+            continue
+        findings.extend(make_finding(snippet, rule, h.line, h.column, h.message) for h in hits)
+    return findings
+
+
+def _apply_directives(snippet: Snippet, findings: list[Finding], result: Result) -> list[Finding]:
+    found = directives.parse_directives(snippet.text)
+    if not found:
+        result.fired = {f.rule for f in findings}
+        return findings
+    kept: list[Finding] = []
+    problems: list[Finding] = []
+    used: set[int] = set()
+    ignores = [d for d in found if d.verb == "ignore" and not d.problem]
+    for finding in findings:
+        local_line = finding.line - snippet.line_offset
+        silencer = next((d for d in ignores if d.target == local_line and finding.rule in d.codes), None)
+        if silencer is None:
+            kept.append(finding)
+        else:
+            used.add(id(silencer))
+    for d in found:
+        if d.problem:
+            problems.append(meta(snippet, "SG004", d.line, d.column, d.problem))
+        elif d.verb == "ignore" and id(d) not in used:
+            codes = ", ".join(d.codes)
+            problems.append(meta(snippet, "SG005", d.line, d.column, f"ignore[{codes}] silences nothing here: remove it"))
+    result.fired = {f.rule for f in kept}
+    expects = [d for d in found if d.verb == "expect" and not d.problem]
+    if expects:
+        declared = tuple(sorted({c for d in expects for c in d.codes}))
+        result.expected = declared
+        if set(declared) == result.fired:
+            kept = []  # a counter-example that triggers exactly what it declares is fine
+        else:
+            first = expects[0]
+            missing = sorted(set(declared) - result.fired)
+            extra = sorted(result.fired - set(declared))
+            parts = []
+            if missing:
+                parts.append(f"no longer triggers {', '.join(missing)}")
+            if extra:
+                parts.append(f"also triggers {', '.join(extra)}")
+            message = f"counter-example declares expect[{', '.join(declared)}] but {' and '.join(parts)}"
+            kept = [meta(snippet, "SG006", first.line, first.column, message)]
+    return kept + problems
+
+
+def check_snippet(snippet: Snippet) -> Result:
+    """Parse and lint one snippet (and the snippets nested in it, e.g. fences in Markdown)."""
+    result = Result(snippet)
+    kind = KINDS.get(snippet.kind)
+    if kind is None:
+        result.findings.append(meta(snippet, "SG002", 1, 1, f"unknown snippet kind '{snippet.kind}'"))
+        return result
+    if len(snippet.text.encode("utf-8", "surrogatepass")) > MAX_SNIPPET_BYTES:
+        size = len(snippet.text.encode("utf-8", "surrogatepass"))
+        message = f"snippet is {size} bytes; the limit is {MAX_SNIPPET_BYTES} bytes"
+        result.findings.append(meta(snippet, "SG008", 1, 1, message))
+        return result
+    findings: list[Finding]
+    try:
+        parsed = kind.parse(snippet.text)
+    except ParseError as err:
+        findings = [meta(snippet, err.rule, err.line, err.column, err.message)]
+    except RecursionError:
+        findings = [meta(snippet, "SG001", 1, 1, f"{kind.title} parser gave up: nesting too deep")]
+    except Exception as exc:  # fail closed
+        findings = [meta(snippet, "SG000", 1, 1, f"the {kind.title} parser crashed: {exc!r}")]
+    else:
+        result.parsed = True
+        findings = _run_rules(snippet, parsed, rules_for(snippet.kind))
+        children = getattr(parsed, "children", None)
+        if children:
+            from snippetguard.sources import nested_snippets  # local: sources imports engine types
+
+            result.children = [check_snippet(child) for child in nested_snippets(snippet, children)]
+    result.findings = _apply_directives(snippet, findings, result)
+    return result
+
+
+def check_snippets(snippets: Iterable[Snippet]) -> list[Result]:
+    return [check_snippet(s) for s in snippets]
+
+
+__all__ = ["Result", "check_snippet", "check_snippets", "normalise", "Origin"]

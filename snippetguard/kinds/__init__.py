@@ -1,0 +1,1 @@
+"""Snippet kinds: one module each, registering its parser (and nested-snippet finder)."""

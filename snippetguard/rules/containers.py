@@ -1,0 +1,346 @@
+"""SG1xx: container settings, from Compose files and `docker run` alike."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from snippetguard.containers import (
+    MEDIA_RE,
+    URL_PASSWORD_RE,
+    EnvVar,
+    Service,
+    database_port,
+    is_database_image,
+    is_loopback,
+    is_secret_name,
+    weakness,
+)
+from snippetguard.interpolation import default_of, has_reference, resolve
+from snippetguard.kinds import yamlnodes as y
+from snippetguard.model import Hit
+from snippetguard.registry import Example, rule
+
+CONTAINER_KINDS = ("compose", "shell")
+DB = "security/database.md"
+DOCKER = "security/docker.md"
+
+
+def _services(parsed: Any) -> list[Service]:
+    return list(getattr(parsed, "services", ()))
+
+
+@rule(
+    code="SG003", title="Compose file breaks the Compose Specification",
+    kinds=("compose",),
+    why="Docker Compose refuses a file that breaks its specification (or, worse, reads a misspelt key as "
+        "something else), so the example fails for every reader who copies it.",
+    fix="Correct the key or value named in the message; the Compose Specification lists what each key accepts.",
+    guide="deployment/docker.md#the-stack",
+    insecure=Example("services:\n  api:\n    image: desterlib/api\n    enviroment:\n      NODE_ENV: production\n",
+                     "compose", 4),
+    secure=Example("services:\n  api:\n    image: desterlib/api\n    environment:\n      NODE_ENV: production\n",
+                   "compose"),
+)
+def compose_schema(doc: Any) -> Iterator[Hit]:
+    import jsonschema.exceptions
+
+    validator = _compose_validator()
+    errors = sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
+    for error in errors[:5]:
+        best = jsonschema.exceptions.best_match([error, *error.context]) if error.context else error
+        node = y.node_at(doc.root, list(best.absolute_path))
+        where = "/".join(map(str, best.absolute_path)) or "top level"
+        line, col = (y.line_of(node), y.col_of(node)) if node is not None else (1, 1)
+        yield Hit(line, col, f"Compose schema: {where}: {_short(best.message)}")
+
+
+def _short(message: str, limit: int = 160) -> str:
+    return message if len(message) <= limit else message[: limit - 1] + "…"
+
+
+@cache
+def _compose_validator() -> Any:
+    """The Compose Specification schema as vendored by check-jsonschema (never copied here)."""
+    import json
+    from importlib import resources
+
+    import jsonschema
+
+    schema_file = resources.files("check_jsonschema.builtin_schemas.vendor").joinpath("compose-spec.json")
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema)
+
+
+@rule(
+    code="SG101", title="Database port published beyond loopback",
+    kinds=CONTAINER_KINDS,
+    why="A published port is reachable from every network the host is on, and Docker's rules bypass ufw and "
+        "firewalld. A database reachable from the LAN or the internet is one weak password away from being "
+        "copied or wiped.",
+    fix="Remove the port (the API reaches the database over the Compose network), use `expose:`, or bind it to "
+        "loopback: `\"127.0.0.1:5432:5432\"`.",
+    guide=f"{DB}#database-port",
+    insecure=Example("services:\n  postgres:\n    image: postgres:15-alpine\n    ports:\n      - \"5432:5432\"\n",
+                     "compose", 5),
+    secure=Example("services:\n  postgres:\n    image: postgres:15-alpine\n    ports:\n"
+                   "      - \"127.0.0.1:5432:5432\"\n", "compose"),
+)
+def database_port_published(parsed: Any) -> Iterator[Hit]:
+    for service in _services(parsed):
+        db_image = is_database_image(service.image)
+        for port in service.ports:
+            what = database_port(port) or (f"port {port.target} of database image {service.image}" if db_image else None)
+            if what is None:
+                continue
+            if port.host_ip is not None and is_loopback(port.host_ip):
+                continue
+            if port.unresolved:
+                where = f"on the address in ${{{port.unresolved[0]}}}, which has no loopback default"
+            elif port.host_ip is None:
+                where = "on every interface (no host address given)"
+            else:
+                where = f"on {port.host_ip}, which is not loopback"
+            yield Hit(port.line, port.column, f"service '{service.name}' publishes {what} {where}")
+
+
+@rule(
+    code="SG102", title="Media library mounted writable",
+    kinds=CONTAINER_KINDS,
+    why="DesterLib only reads your media. A writable mount lets a bug or an attacker in the container delete or "
+        "encrypt the whole library.",
+    fix="Mount it read-only: `/srv/media:/media:ro` (long syntax: `read_only: true`).",
+    guide=f"{DOCKER}#read-only-media",
+    insecure=Example("services:\n  api:\n    image: desterlib/api\n    volumes:\n      - /srv/media:/media\n",
+                     "compose", 5),
+    secure=Example("services:\n  api:\n    image: desterlib/api\n    volumes:\n      - /srv/media:/media:ro\n",
+                   "compose"),
+)
+def media_writable(parsed: Any) -> Iterator[Hit]:
+    for service in _services(parsed):
+        for mount in service.mounts:
+            if mount.read_only or not mount.target:
+                continue
+            target = resolve(mount.target)[0]
+            source = mount.source or ""
+            if MEDIA_RE.search(target) or (mount.bind and MEDIA_RE.search(source)):
+                yield Hit(mount.line, mount.column, f"media mount '{mount.raw}' in '{service.name}' is writable")
+
+
+SOCKET_RE = re.compile(r"(docker|podman|containerd)\.sock$|^/(var/)?run/docker/?$")
+
+
+@rule(
+    code="SG103", title="Docker socket mounted into a container",
+    kinds=CONTAINER_KINDS,
+    why="The Docker socket is root on the host: any process that can talk to it can start a privileged "
+        "container and take over the machine. Read-only does not help; `:ro` only stops deleting the socket file.",
+    fix="Do not mount the socket. If a tool truly needs the Docker API, put a filtering socket proxy in front "
+        "of it and grant only the calls it needs.",
+    guide=f"{DOCKER}#docker-socket",
+    insecure=Example("services:\n  api:\n    image: desterlib/api\n    volumes:\n"
+                     "      - /var/run/docker.sock:/var/run/docker.sock:ro\n", "compose", 5),
+    secure=Example("services:\n  api:\n    image: desterlib/api\n    volumes:\n      - /srv/media:/media:ro\n",
+                   "compose"),
+)
+def docker_socket(parsed: Any) -> Iterator[Hit]:
+    for service in _services(parsed):
+        for mount in service.mounts:
+            source = posixpath.normpath(resolve(mount.source or "")[0]) if mount.source else ""
+            if source and SOCKET_RE.search(source):
+                yield Hit(mount.line, mount.column, f"'{service.name}' mounts the container engine socket {source}")
+
+
+@rule(
+    code="SG104", title="Privileged container",
+    kinds=CONTAINER_KINDS,
+    why="`privileged` gives the container every capability and every host device; escaping to the host is then "
+        "trivial.",
+    fix="Remove `privileged`. DesterLib needs no extra privileges.",
+    guide=f"{DOCKER}#container-isolation",
+    insecure=Example("services:\n  api:\n    image: desterlib/api\n    privileged: true\n", "compose", 4),
+    secure=Example("services:\n  api:\n    image: desterlib/api\n    privileged: false\n", "compose"),
+)
+def privileged(parsed: Any) -> Iterator[Hit]:
+    for service in _services(parsed):
+        if service.privileged is not None:
+            yield Hit(service.privileged.line, service.privileged.column, f"'{service.name}' runs privileged")
+
+
+@rule(
+    code="SG105", title="Container shares a host namespace",
+    kinds=CONTAINER_KINDS,
+    why="`network_mode: host` puts every port the container opens on the host's interfaces (bypassing the "
+        "Compose network and published-port choices); host `pid`, `ipc` or `userns_mode` let it see or "
+        "signal host processes and weaken isolation.",
+    fix="Remove the setting; publish only the ports you need with `ports:`.",
+    guide=f"{DOCKER}#container-isolation",
+    insecure=Example("services:\n  api:\n    image: desterlib/api\n    network_mode: host\n", "compose", 4),
+    secure=Example("services:\n  api:\n    image: desterlib/api\n    network_mode: bridge\n", "compose"),
+)
+def host_namespace(parsed: Any) -> Iterator[Hit]:
+    for service in _services(parsed):
+        for key, setting in service.namespaces.items():
+            if resolve(setting.value)[0].strip().lower() == "host":
+                yield Hit(setting.line, setting.column, f"'{service.name}' uses the host's {key.replace('_mode', '')} namespace")
+
+
+DANGEROUS_CAPS = {"ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODULE", "DAC_READ_SEARCH", "SYS_RAWIO", "BPF"}
+
+
+@rule(
+    code="SG106", title="Dangerous capability added",
+    kinds=CONTAINER_KINDS,
+    why="Capabilities such as SYS_ADMIN, NET_ADMIN or ALL hand the container powers that are close to root on "
+        "the host and are the usual first step of a container escape.",
+    fix="Remove the `cap_add` entry; DesterLib runs with Docker's default capabilities.",
+    guide=f"{DOCKER}#container-isolation",
+    insecure=Example("services:\n  api:\n    image: desterlib/api\n    cap_add:\n      - SYS_ADMIN\n", "compose", 5),
+    secure=Example("services:\n  api:\n    image: desterlib/api\n    cap_drop:\n      - ALL\n", "compose"),
+)
+def dangerous_capability(parsed: Any) -> Iterator[Hit]:
+    for service in _services(parsed):
+        for cap in service.cap_add:
+            name = cap.value.strip().upper().removeprefix("CAP_")
+            if name in DANGEROUS_CAPS:
+                yield Hit(cap.line, cap.column, f"'{service.name}' adds capability {name}")
+
+
+UNCONFINED_RE = re.compile(r"^(seccomp\s*[:=]\s*unconfined|apparmor\s*[:=]\s*unconfined|label\s*[:=]\s*disable)$", re.I)
+
+
+@rule(
+    code="SG107", title="Security profile disabled",
+    kinds=CONTAINER_KINDS,
+    why="seccomp, AppArmor and SELinux labels are what stop a compromised container from calling dangerous "
+        "kernel interfaces; turning them off removes a layer that costs nothing to keep.",
+    fix="Remove the `security_opt` entry (or use `no-new-privileges:true`, which tightens instead).",
+    guide=f"{DOCKER}#container-isolation",
+    insecure=Example("services:\n  api:\n    image: desterlib/api\n    security_opt:\n      - seccomp:unconfined\n",
+                     "compose", 5),
+    secure=Example("services:\n  api:\n    image: desterlib/api\n    security_opt:\n      - no-new-privileges:true\n",
+                   "compose"),
+)
+def unconfined(parsed: Any) -> Iterator[Hit]:
+    for service in _services(parsed):
+        for opt in service.security_opt:
+            if UNCONFINED_RE.match(opt.value.strip()):
+                yield Hit(opt.line, opt.column, f"'{service.name}' sets security_opt {opt.value.strip()}")
+
+
+SENSITIVE_EXACT = {"/", "/etc", "/root", "/proc", "/sys", "/var/run", "/run", "/boot", "/dev", "/var/lib/docker", "/home"}
+SENSITIVE_PREFIX = ("/etc/", "/root/", "/proc/", "/sys/", "/boot/", "/var/lib/docker/", "/dev/")
+HARMLESS = {"/etc/localtime", "/etc/timezone"}
+
+
+@rule(
+    code="SG108", title="Sensitive host path mounted",
+    kinds=CONTAINER_KINDS,
+    why="Mounting the host's root, /etc, /root, /proc, /sys, /run or /boot into a container lets anything in "
+        "it read secrets or change the host's configuration.",
+    fix="Mount only the folder the service needs (for DesterLib: the media folder, read-only). `/etc/localtime` "
+        "and `/etc/timezone` are fine.",
+    guide=f"{DOCKER}#host-paths",
+    insecure=Example("services:\n  api:\n    image: desterlib/api\n    volumes:\n      - /etc:/host-etc:ro\n",
+                     "compose", 5),
+    secure=Example("services:\n  api:\n    image: desterlib/api\n    volumes:\n"
+                   "      - /etc/localtime:/etc/localtime:ro\n", "compose"),
+)
+def sensitive_path(parsed: Any) -> Iterator[Hit]:
+    for service in _services(parsed):
+        for mount in service.mounts:
+            if not mount.bind or not mount.source:
+                continue
+            source = posixpath.normpath(resolve(mount.source)[0].replace("//", "/"))
+            if source in HARMLESS or SOCKET_RE.search(source):
+                continue
+            if source in SENSITIVE_EXACT or source.startswith(SENSITIVE_PREFIX):
+                yield Hit(mount.line, mount.column, f"'{service.name}' mounts the host path {source}")
+
+
+def _user_for(service: Service) -> str | None:
+    for var in service.environment:
+        if var.name.upper().endswith("_USER") and var.value and not has_reference(var.value):
+            return var.value
+    return None
+
+
+def _secret_values(var: EnvVar) -> Iterator[tuple[str, str]]:
+    """(what, literal value) pairs a rule must judge in one environment entry."""
+    if var.value is None:
+        return
+    value = var.value
+    match = URL_PASSWORD_RE.search(value)
+    if match and match.group("password"):
+        password = match.group("password")
+        if not has_reference(password):
+            yield f"the password inside {var.name}", password
+        elif (default := default_of(password)) is not None:
+            yield f"the default password inside {var.name}", default
+        return
+    if not is_secret_name(var.name):
+        return
+    if not has_reference(value):
+        yield var.name, value
+    elif (default := default_of(value)) is not None and default:
+        yield f"the default of {var.name}", default
+
+
+WEAK_SETTINGS = {
+    "POSTGRES_HOST_AUTH_METHOD": ("trust",),
+    "MYSQL_ALLOW_EMPTY_PASSWORD": ("yes", "true", "1"),
+    "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD": ("yes", "true", "1"),
+    "ALLOW_EMPTY_PASSWORD": ("yes", "true", "1"),
+}
+
+
+@rule(
+    code="SG109", title="Literal secret in a container's environment",
+    kinds=CONTAINER_KINDS,
+    why="A password written into a Compose file or a command line ends up in shell history, backups, screenshots "
+        "and Git; and one printed in documentation is known to everyone who read it.",
+    fix="Reference a variable set in a private `.env` file: `POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set it in "
+        ".env}`, or use `env_file:`.",
+    guide=f"{DB}#keep-secrets-out-of-compose",
+    insecure=Example("services:\n  postgres:\n    image: postgres:15-alpine\n    environment:\n"
+                     "      POSTGRES_PASSWORD: \"N0t-In-Docs-Please-9f2c1e7a\"\n", "compose", 5),
+    secure=Example("services:\n  postgres:\n    image: postgres:15-alpine\n    environment:\n"
+                   "      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}\n", "compose"),
+)
+def literal_secret(parsed: Any) -> Iterator[Hit]:
+    for service in _services(parsed):
+        user = _user_for(service)
+        for var in service.environment:
+            for what, value in _secret_values(var):
+                if weakness(value, user) is None:
+                    yield Hit(var.line, var.column, f"{what} is written literally in '{service.name}'")
+
+
+@rule(
+    code="SG110", title="Weak or default credentials",
+    kinds=CONTAINER_KINDS,
+    why="Default passwords such as `postgres` are the first thing scanners try; DesterLib v0.2.0 shipped with "
+        "exactly that. Passwordless or `trust` authentication is the same as no password.",
+    fix="Generate a long random password (`openssl rand -base64 32`), keep it in `.env`, and reference it with "
+        "`${POSTGRES_PASSWORD:?}`.",
+    guide=f"{DB}#strong-passwords",
+    insecure=Example("services:\n  postgres:\n    image: postgres:15-alpine\n    environment:\n"
+                     "      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-postgres}\n", "compose", 5),
+    secure=Example("services:\n  postgres:\n    image: postgres:15-alpine\n    environment:\n"
+                   "      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}\n", "compose"),
+)
+def weak_credentials(parsed: Any) -> Iterator[Hit]:
+    for service in _services(parsed):
+        user = _user_for(service)
+        for var in service.environment:
+            bad = WEAK_SETTINGS.get(var.name.upper())
+            if bad and var.value and resolve(var.value)[0].strip().lower() in bad:
+                yield Hit(var.line, var.column, f"{var.name}={var.value} in '{service.name}' disables the password")
+                continue
+            for what, value in _secret_values(var):
+                if (reason := weakness(value, user)) is not None:
+                    yield Hit(var.line, var.column, f"{what} {reason}")
