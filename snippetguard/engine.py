@@ -47,7 +47,8 @@ def normalise(text: str) -> str:
 def make_finding(snippet: Snippet, rule: Rule, line: int, column: int, message: str) -> Finding:
     lines = snippet.text.split("\n")
     line = min(max(1, line), max(1, len(lines)))
-    source = lines[line - 1] if lines else ""
+    # Re-indent to the file's columns (fences inside admonitions/tabs are indented).
+    source = " " * snippet.col_offset + lines[line - 1] if lines else ""
     return Finding(
         path=snippet.path,
         line=line + snippet.line_offset,
@@ -72,7 +73,7 @@ def _run_rules(snippet: Snippet, parsed: object, rules: Iterable[Rule]) -> list[
     for rule in rules:
         assert rule.check is not None
         try:
-            hits: list[Hit] = list(rule.check(parsed))
+            hits: list[Hit] = list(rule.check(snippet.text if rule.reads == "text" else parsed))
         except Exception as exc:  # fail closed: a broken rule fails the snippet, by name
             findings.append(meta(snippet, "SG000", 1, 1, f"rule {rule.code} crashed on this snippet: {exc!r}"))
             continue

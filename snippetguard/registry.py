@@ -49,6 +49,7 @@ class Rule:
     secure: tuple[Example, ...]
     check: Callable[[Any], Iterable[Hit]] | None = None  # None: raised by the engine itself
     severity: Severity = Severity.ERROR
+    reads: str = "parsed"  # "parsed": the kind's parse result; "text": the snippet's text
 
     @property
     def anchor(self) -> str:
@@ -88,6 +89,7 @@ def rule(
     insecure: Example | Iterable[Example],
     secure: Example | Iterable[Example],
     severity: Severity = Severity.ERROR,
+    reads: str = "parsed",
 ) -> Callable[[Callable[[Any], Iterable[Hit]]], Callable[[Any], Iterable[Hit]]]:
     """Register a rule; the decorated function yields `Hit`s for a parsed snippet."""
 
@@ -104,6 +106,7 @@ def rule(
                 secure=_as_examples(secure),
                 check=check,
                 severity=severity,
+                reads=reads,
             )
         )
         return check
@@ -129,4 +132,4 @@ def register_kind(kind: Kind) -> Kind:
 
 
 def rules_for(kind: str) -> list[Rule]:
-    return [r for r in RULES.values() if r.check is not None and kind in r.kinds]
+    return [r for r in RULES.values() if r.check is not None and (kind in r.kinds or "*" in r.kinds)]

@@ -1,3 +1,1 @@
-"""Rule plugins: importing this package registers every rule (one module per family)."""
-
-from snippetguard.rules import containers, meta  # noqa: F401
+"""Rule plugins: one module per family, each rule one `@rule` definition."""

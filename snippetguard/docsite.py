@@ -1,0 +1,214 @@
+"""Check a whole documentation site: every snippet file, every code block of every page.
+
+A Markdown-site session, independent of MkDocs: the MkDocs hook feeds it pages
+as macros render them and asks it for the verdict. A fence whose text is a
+known snippet (or region, or rule example) is attributed to that source, so
+findings point at the file a contributor edits, not at the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from snippetguard import cache as result_cache
+from snippetguard.directives import parse_directives, region_names
+from snippetguard.embed import EmbedError, load
+from snippetguard.engine import Result, check_snippet, meta
+from snippetguard.markdown import Fence, find_fences
+from snippetguard.model import Finding, Origin, Snippet
+from snippetguard.registry import KINDS, RULES, Rule, rules_for
+from snippetguard.sources import Nested, Unreadable, nested_snippets, read_snippet
+
+ERROR_MARK_RE = re.compile(r"<!-- snippetguard:error (\{.*?\}) -->")
+UNRENDERED_RE = re.compile(r"\{\{-?\s*(snippet|insecure_example)\s*\(")
+INSECURE_ADMONITION_RE = re.compile(r"^\s*(?:!!!|\?\?\?\+?)\s+insecure\b")
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.rstrip("\n").encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Known:
+    """A text the site knows the origin of."""
+
+    path: str  # where findings about it belong
+    line: int
+    counter_example: bool  # must be shown inside an `insecure` admonition
+
+
+@dataclass
+class SiteReport:
+    findings: list[Finding] = field(default_factory=list)
+    snippet_files: int = 0
+    page_blocks: int = 0
+    counter_examples: int = 0
+
+    def sorted(self) -> list[Finding]:
+        unique = {(f.path, f.line, f.column, f.rule, f.message): f for f in self.findings}
+        return sorted(unique.values(), key=Finding.sort_key)
+
+
+class DocSite:
+    def __init__(self, docs_dir: Path, snippets_dir: Path, *, display_root: Path | None = None) -> None:
+        self.docs_dir = docs_dir
+        self.snippets_dir = snippets_dir
+        self.display_root = display_root or Path.cwd()
+        self.known: dict[str, Known] = {}
+        self.file_results: dict[str, Result] = {}
+        self.page_findings: dict[str, list[Finding]] = {}
+        self.page_blocks: dict[str, int] = {}
+        self.example_findings: list[Finding] = []
+
+    # -- snippet files -------------------------------------------------------------------------
+    def display(self, path: Path) -> str:
+        try:
+            return str(path.resolve().relative_to(self.display_root.resolve()))
+        except ValueError:
+            return str(path)
+
+    def snippet_files(self) -> list[Path]:
+        return sorted(p for p in self.snippets_dir.rglob("*") if p.is_file() or p.is_symlink())
+
+    def scan_snippets(self) -> None:
+        """Check every snippet file and index the texts pages may embed."""
+        self.known = {}
+        self.file_results = {}
+        for path in self.snippet_files():
+            shown = self.display(path)
+            rel = path.relative_to(self.snippets_dir).as_posix()
+            try:
+                snippet = read_snippet(path, shown)
+            except Unreadable as err:
+                snippet = Snippet("", "json", shown)
+                self.file_results[rel] = Result(snippet, [meta(snippet, "SG008", err.line, 1, str(err))])
+                continue
+            except OSError as err:
+                snippet = Snippet("", "json", shown)
+                self.file_results[rel] = Result(snippet, [meta(snippet, "SG008", 1, 1, f"cannot read: {err}")])
+                continue
+            self.file_results[rel] = result_cache.check(snippet)
+            self._index_file(rel, shown, snippet.text)
+
+    def _index_file(self, rel: str, shown: str, raw: str) -> None:
+        counter = any(d.verb == "expect" for d in parse_directives(raw))
+        for region in [None, *region_names(raw)]:
+            try:
+                loaded = load(self.snippets_dir, rel, region)
+            except EmbedError:
+                continue  # reported when a page asks for it
+            self.known[digest(loaded.text)] = Known(shown, loaded.first_line, counter)
+
+    # -- rule examples (the reference page shows them) ----------------------------------------
+    def check_rule_examples(self) -> None:
+        self.example_findings = []
+        for rule in RULES.values():
+            for example in rule.insecure:
+                if example.kind in KINDS:
+                    self._check_example(rule, example.text, example.kind, insecure=True, line=example.line)
+            for example in rule.secure:
+                if example.kind in KINDS:
+                    self._check_example(rule, example.text, example.kind, insecure=False, line=None)
+
+    def _check_example(self, rule: Rule, text: str, kind: str, *, insecure: bool, line: int | None) -> None:
+        where = f"snippetguard rule {rule.code} ({'insecure' if insecure else 'secure'} example)"
+        snippet = Snippet(text, kind, where, origin=Origin.EXAMPLE)
+        findings = result_cache.check(snippet).all_findings()
+        if insecure:
+            hits = [f for f in findings if f.rule == rule.code and (line is None or f.line == line)]
+            if not hits:
+                got = ", ".join(f"{f.rule}@{f.line}" for f in findings) or "nothing"
+                self.example_findings.append(
+                    meta(snippet, "SG006", line or 1, 1, f"{rule.code}'s insecure example no longer triggers it "
+                         f"at line {line} (got {got})")
+                )
+        else:
+            self.example_findings.extend(findings)
+        self.known[digest(text)] = Known(where, 1, insecure)
+
+    # -- pages ---------------------------------------------------------------------------------
+    def check_page(self, src_path: str, source: str, rendered: str) -> list[Finding]:
+        """Check one page after macros ran. `source` is the page's Markdown as written."""
+        findings: list[Finding] = []
+        page = self.display(self.docs_dir / src_path)
+        source_lines = {}
+        for fence in find_fences(source):
+            source_lines.setdefault(digest(fence.text), fence)
+        for match in ERROR_MARK_RE.finditer(rendered):
+            data = json.loads(match.group(1))
+            rule = RULES[data["rule"]]
+            findings.append(_finding(rule, page, int(data.get("line", 1)), data["message"]))
+        for match in UNRENDERED_RE.finditer(rendered):
+            line = rendered.count("\n", 0, match.start()) + 1
+            findings.append(_finding(RULES["SG007"], page, line, "macro call was not rendered (is `render_macros: false` "
+                                     "set, or the call malformed?)"))
+        rendered_lines = rendered.split("\n")
+        blocks = 0
+        for fence in find_fences(rendered):
+            blocks += 1
+            key = digest(fence.text)
+            known = self.known.get(key)
+            if known is not None:
+                if known.counter_example and not _inside_insecure(rendered_lines, fence):
+                    findings.append(_finding(RULES["SG009"], page, _page_line(source_lines, key, fence),
+                                             f"counter-example {known.path} is shown without its warning"))
+                continue
+            if not fence.closed:
+                findings.append(_finding(RULES["SG001"], page, fence.line, "code fence is never closed"))
+                continue
+            origin_fence = source_lines.get(key)
+            line = origin_fence.line if origin_fence else fence.line
+            parent = Snippet(rendered if origin_fence is None else source, "markdown", page)
+            nested = Nested(fence.text, line + 1, fence.indent + 1, fence.lang)
+            for snippet in nested_snippets(parent, [nested]):
+                findings.extend(result_cache.check(snippet).all_findings())
+        self.page_findings[src_path] = findings
+        self.page_blocks[src_path] = blocks
+        return findings
+
+    def forget_page(self, src_path: str) -> None:
+        self.page_findings.pop(src_path, None)
+
+    def report(self) -> SiteReport:
+        report = SiteReport(snippet_files=len(self.file_results), page_blocks=sum(self.page_blocks.values()))
+        for result in self.file_results.values():
+            report.findings.extend(result.all_findings())
+            report.counter_examples += bool(result.expected)
+        report.findings.extend(self.example_findings)
+        for findings in self.page_findings.values():
+            report.findings.extend(findings)
+        return report
+
+    # -- what readers are told was checked ------------------------------------------------------
+    def trust_mark(self, kind: str, programs: list[str]) -> str:
+        info = KINDS[kind]
+        parts = [f"parsed as {info.title}", *info.checks]
+        count = len(rules_for(kind))
+        parts.append(f"{count} security rule{'s' if count != 1 else ''}")
+        parts.extend(programs)
+        return " · ".join(parts)
+
+
+def _finding(rule: Rule, path: str, line: int, message: str) -> Finding:
+    return Finding(path, line, 1, rule.code, rule.severity, rule.title, message, rule.why, rule.fix, rule.url)
+
+
+def _page_line(source_fences: dict[str, Fence], key: str, fence: Fence) -> int:
+    found = source_fences.get(key)
+    return found.line if found else fence.line
+
+
+def _inside_insecure(lines: list[str], fence: Fence) -> bool:
+    """True when the fence sits in the body of an `!!! insecure` admonition."""
+    for index in range(fence.line - 2, -1, -1):
+        line = lines[index]
+        if not line.strip():
+            continue
+        indent = len(line) - len(line.lstrip())
+        if indent < fence.indent:
+            return bool(INSECURE_ADMONITION_RE.match(line))
+    return False

@@ -1,0 +1,202 @@
+"""Markdown the site generates from snippetguard's own data: embedded snippets with
+their trust mark, counter-examples, the rules reference and the security checklist.
+
+Links are written relative to the page's source file, so MkDocs validates them
+(a missing guide anchor or snippet file fails the strict build).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from snippetguard.embed import FENCE_LANG, Loaded, fence
+from snippetguard.registry import KINDS, RULES, Rule, rules_for
+
+try:  # TEMP until the validators package lands
+    from snippetguard.validators import checks_for
+except ImportError:  # noqa: E722
+    def checks_for(kind: str) -> list[str]:
+        return []
+
+FAMILIES = {
+    "0": ("Snippets, pages and directives", "meta"),
+    "1": ("Containers: Compose files and docker run", "containers"),
+    "2": (".env files and secrets", "env"),
+    "3": ("Shell and PowerShell commands", "shell"),
+    "4": ("nginx", "nginx"),
+    "5": ("Caddy", "caddy"),
+    "6": ("Checked by the real programs", "programs"),
+}
+PAGE_KIND = "page"  # examples that are macro calls, shown as Markdown
+
+
+def link(from_src: str, target: str) -> str:
+    """A Markdown link target to docs-relative `target` from the page at `from_src`."""
+    path, _, anchor = target.partition("#")
+    rel = posixpath.relpath(path, posixpath.dirname(from_src) or ".")
+    return rel + (f"#{anchor}" if anchor else "")
+
+
+def trust_mark(kind: str) -> str:
+    info = KINDS[kind]
+    count = len(rules_for(kind))
+    parts = [f"parsed as {info.title}", *info.checks, f"{count} security rule{'s' if count != 1 else ''}"]
+    parts.extend(f"`{program}`" for program in checks_for(kind))
+    return " · ".join(parts)
+
+
+def _meta_line(loaded: Loaded, page_src: str, *, download: bool) -> str:
+    items = [f'<span class="sg-trust" title="Checked when this site was built">:material-shield-check: '
+             f"Checked: {trust_mark(loaded.kind)}</span>"]
+    if download:
+        items.append(f"[:material-download: {posixpath.basename(loaded.rel)}]"
+                     f"({link(page_src, 'snippets/' + loaded.rel)}){{ .sg-download download }}")
+    return '<div class="sg-meta" markdown>\n' + " · ".join(items) + "\n</div>"
+
+
+def embed_block(loaded: Loaded, page_src: str, *, title: str | None = None, hl_lines: str | None = None,
+                lang: str | None = None) -> str:
+    code = fence(loaded.text, lang or FENCE_LANG.get(loaded.kind, "text"), title=title, hl_lines=hl_lines)
+    return f"\n{code}\n{_meta_line(loaded, page_src, download=True)}\n"
+
+
+def _rule_links(codes: tuple[str, ...], page_src: str) -> str:
+    return ", ".join(f"[{c}]({link(page_src, 'reference/rules.md#' + c.lower())}) {RULES[c].title}" for c in codes)
+
+
+def insecure_block(loaded: Loaded, page_src: str, *, title: str | None = None, lang: str | None = None) -> str:
+    heading = title or "Do not use: this example is insecure"
+    code = fence(loaded.text, lang or FENCE_LANG.get(loaded.kind, "text"), indent="    ")
+    return (
+        f'\n!!! insecure "{heading}"\n'
+        f"    Shown only so you can recognise the mistake. The build checks that it still triggers "
+        f"{_rule_links(loaded.expect, page_src)}.\n\n{code}\n"
+    )
+
+
+# -- the rules reference ------------------------------------------------------------------------
+def _example_block(rule: Rule, text: str, kind: str, *, insecure: bool) -> str:
+    lang = "markdown" if kind == PAGE_KIND else FENCE_LANG.get(kind, "text")
+    code = fence(text.rstrip("\n"), lang, indent="    ")
+    if insecure:
+        return f'!!! insecure "Insecure: triggers {rule.code}"\n{code}\n'
+    return f'!!! success "Secure"\n{code}\n'
+
+
+def rule_markdown(rule: Rule, page_src: str, level: int = 3) -> str:
+    kinds = ", ".join(rule.kinds) if rule.kinds != ("*",) else "every kind"
+    out = [
+        f"{'#' * level} {rule.code} · {rule.title} {{ #{rule.anchor} }}",
+        "",
+        f'<span class="sg-badge sg-{rule.severity.value}">{rule.severity.value}</span> '
+        f"Applies to: {kinds} · Explained in: [{rule.guide.split('#')[0].removesuffix('.md')}]"
+        f"({link(page_src, rule.guide)})",
+        "",
+        f"**Why it matters.** {rule.why}",
+        "",
+        f"**How to fix it.** {rule.fix}",
+        "",
+    ]
+    for example in rule.insecure:
+        out.append(_example_block(rule, example.text, example.kind, insecure=True))
+    for example in rule.secure:
+        out.append(_example_block(rule, example.text, example.kind, insecure=False))
+    return "\n".join(out)
+
+
+def family_of(rule: Rule) -> str:
+    return rule.code[2]
+
+
+def rules_reference(page_src: str) -> str:
+    out: list[str] = []
+    for digit, (title, _) in FAMILIES.items():
+        members = [r for r in sorted(RULES.values(), key=lambda r: r.code) if family_of(r) == digit]
+        if not members:
+            continue
+        out.append(f"## {title} {{ #sg{digit}xx }}\n")
+        out.extend(rule_markdown(r, page_src) for r in members)
+    return "\n".join(out)
+
+
+def rules_table(page_src: str, family: str = "") -> str:
+    digits = [d for d, (_, name) in FAMILIES.items() if not family or name == family]
+    rows = ["| Code | Rule | Severity |", "| --- | --- | --- |"]
+    for rule in sorted(RULES.values(), key=lambda r: r.code):
+        if family_of(rule) in digits:
+            target = link(page_src, "reference/rules.md#" + rule.anchor)
+            rows.append(f"| [{rule.code}]({target}) | {rule.title} | {rule.severity.value} |")
+    return "\n".join(rows) + "\n"
+
+
+# -- the security checklist ---------------------------------------------------------------------
+CHECKLIST_FILE = "security/checklist.yml"
+
+
+class ChecklistError(Exception):
+    pass
+
+
+def load_checklist(docs_dir: Path) -> list[dict[str, Any]]:
+    data = yaml.safe_load((docs_dir / CHECKLIST_FILE).read_text(encoding="utf-8"))
+    if not isinstance(data, list):
+        raise ChecklistError(f"{CHECKLIST_FILE} must be a list of groups")
+    return data
+
+
+def checklist_problems(docs_dir: Path) -> list[str]:
+    """Cross-checks: every item has a section; every security rule is named by an item."""
+    problems: list[str] = []
+    named: set[str] = set()
+    ids: set[str] = set()
+    for group in load_checklist(docs_dir):
+        for item in group.get("items", []):
+            ident = item.get("id", "?")
+            if ident in ids:
+                problems.append(f"checklist item id '{ident}' is used twice")
+            ids.add(ident)
+            if not item.get("section"):
+                problems.append(f"checklist item '{ident}' has no guide section")
+            for code in item.get("rules", []):
+                if code not in RULES:
+                    problems.append(f"checklist item '{ident}' names unknown rule {code}")
+                named.add(code)
+    for rule in RULES.values():
+        if family_of(rule) in "12345" and rule.code not in named:
+            problems.append(f"rule {rule.code} ({rule.title}) is enforced but no checklist item names it")
+    return problems
+
+
+def checklist(docs_dir: Path, page_src: str) -> str:
+    out: list[str] = []
+    for group in load_checklist(docs_dir):
+        out.append(f"## {group['group']}\n")
+        for item in group.get("items", []):
+            rules = item.get("rules", [])
+            enforced = (" · enforced by " + ", ".join(
+                f"[{c}]({link(page_src, 'reference/rules.md#' + c.lower())})" for c in rules)) if rules else ""
+            out.append(
+                f'- [ ] <span class="sg-check" data-id="{item["id"]}"></span>{item["text"]} '
+                f"([guide]({link(page_src, item['section'])}){enforced})"
+            )
+        out.append("")
+    return "\n".join(out)
+
+
+def explain_text(rule: Rule) -> str:
+    """A rule's reference entry as plain text, for `snippetguard explain`."""
+    kinds = ", ".join(rule.kinds)
+    out = [f"{rule.code}: {rule.title}", "", f"Severity: {rule.severity.value}    Applies to: {kinds}", "",
+           "Why it matters:", f"  {rule.why}", "", "How to fix it:", f"  {rule.fix}", ""]
+    for label, examples in (("Insecure example", rule.insecure), ("Secure example", rule.secure)):
+        for example in examples:
+            out.append(f"{label} ({example.kind}):")
+            out.extend(f"    {line}" for line in example.text.rstrip("\n").split("\n"))
+            out.append("")
+    out.append(f"Guide: {rule.url.split('reference/')[0]}{rule.guide.replace('.md', '/')}")
+    out.append(f"More:  {rule.url}")
+    return "\n".join(out)
