@@ -142,13 +142,17 @@ class DocSite:
             data = json.loads(match.group(1))
             rule = RULES[data["rule"]]
             findings.append(_finding(rule, page, int(data.get("line", 1)), data["message"]))
+        rendered_fences = find_fences(rendered)
+        in_code = {n for f in rendered_fences for n in range(f.line, f.line + f.text.count("\n") + 2)}
         for match in UNRENDERED_RE.finditer(rendered):
             line = rendered.count("\n", 0, match.start()) + 1
+            if line in in_code:
+                continue  # a macro call shown as an example, inside a code block
             findings.append(_finding(RULES["SG007"], page, line, "macro call was not rendered (is `render_macros: false` "
                                      "set, or the call malformed?)"))
         rendered_lines = rendered.split("\n")
         blocks = 0
-        for fence in find_fences(rendered):
+        for fence in rendered_fences:
             blocks += 1
             key = digest(fence.text)
             known = self.known.get(key)

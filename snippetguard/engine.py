@@ -7,7 +7,7 @@ it never escapes as a traceback and never lets the snippet through.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from snippetguard import directives
 from snippetguard.model import Finding, Hit, Origin, Snippet
@@ -66,6 +66,15 @@ def make_finding(snippet: Snippet, rule: Rule, line: int, column: int, message: 
 
 def meta(snippet: Snippet, code: str, line: int, column: int, message: str) -> Finding:
     return make_finding(snippet, RULES[code], line, column, message)
+
+
+def _unknown_kind(snippet: Snippet) -> Finding:
+    if snippet.origin == Origin.FENCE:
+        what = f"code block language '{snippet.lang}'" if snippet.lang else "code block without a language"
+        # Report at the opening fence line, where the language is written.
+        finding = meta(snippet, "SG002", 1, 1, f"{what}: snippetguard cannot tell what it is, so it cannot check it")
+        return replace(finding, line=max(1, snippet.line_offset), column=max(1, snippet.col_offset + 1), source_line="")
+    return meta(snippet, "SG002", 1, 1, f"'{snippet.path}': snippetguard cannot tell what kind of file this is")
 
 
 def _run_rules(snippet: Snippet, parsed: object, rules: Iterable[Rule]) -> list[Finding]:
@@ -129,7 +138,7 @@ def check_snippet(snippet: Snippet) -> Result:
     result = Result(snippet)
     kind = KINDS.get(snippet.kind)
     if kind is None:
-        result.findings.append(meta(snippet, "SG002", 1, 1, f"unknown snippet kind '{snippet.kind}'"))
+        result.findings.append(_unknown_kind(snippet))
         return result
     if len(snippet.text.encode("utf-8", "surrogatepass")) > MAX_SNIPPET_BYTES:
         size = len(snippet.text.encode("utf-8", "surrogatepass"))

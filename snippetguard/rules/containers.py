@@ -52,10 +52,19 @@ def compose_schema(doc: Any) -> Iterator[Hit]:
     errors = sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
     for error in errors[:5]:
         best = jsonschema.exceptions.best_match([error, *error.context]) if error.context else error
-        node = y.node_at(doc.root, list(best.absolute_path))
+        path = list(best.absolute_path)
+        unexpected = UNEXPECTED_RE.search(best.message)
+        if unexpected:  # point at the misspelt key itself, not at its parent
+            path.append(unexpected.group(1))
+        node = y.node_at(doc.root, path)
+        if unexpected:
+            node = y.key_node(y.node_at(doc.root, path[:-1]), path[-1]) or node
         where = "/".join(map(str, best.absolute_path)) or "top level"
         line, col = (y.line_of(node), y.col_of(node)) if node is not None else (1, 1)
         yield Hit(line, col, f"Compose schema: {where}: {_short(best.message)}")
+
+
+UNEXPECTED_RE = re.compile(r"\('([^']+)'(?:, '[^']+')* (?:was|were) unexpected\)")
 
 
 def _short(message: str, limit: int = 160) -> str:

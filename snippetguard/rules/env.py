@@ -107,7 +107,7 @@ def _detectors() -> list[Any]:
         "that readers will not replace; both teach the wrong habit.",
     fix="Replace it with a placeholder such as `<your TMDB API key>` and say where the real one comes from.",
     guide="security/data-protection.md#secrets",
-    insecure=Example("# settings for the release workflow\nnotify:\n  github_token: ghp_R4nd0mL00k1ngT0k3nV4lu3abcdefghij12\n",
+    insecure=Example("# settings for the release workflow\nnotify:\n  github_token: ghp_R4nd0mL00k1ngT0k3nV4lu3abcdefghij123\n",
                      "yaml", 3),
     secure=Example("# settings for the release workflow\nnotify:\n  github_token_file: /run/secrets/github_token\n",
                    "yaml"),

@@ -93,7 +93,7 @@ define(Rule(
     kinds=("page",),
     why="A declared insecure example is only acceptable inside the 'Do not use' warning; shown plainly, readers "
         "would copy it.",
-    fix='Embed it with {{ insecure_example("path", rule="SG123") }}, which adds the warning.',
+    fix="Embed it with the insecure_example macro instead of snippet; it adds the warning and checks the rule list.",
     guide=f"{CONTRIB}#counter-examples",
     insecure=Example('{{ snippet("compose/db-exposed.yml") }}', "page", 1),
     secure=Example('{{ insecure_example("compose/db-exposed.yml", rule="SG101") }}', "page"),
