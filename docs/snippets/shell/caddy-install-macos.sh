@@ -1,0 +1,2 @@
+# Caddy from Homebrew.
+brew install caddy

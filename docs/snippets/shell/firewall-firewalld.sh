@@ -1,0 +1,13 @@
+# --8<-- [start:base]
+# Start firewalld now and at every boot, then see what the active zone allows.
+sudo systemctl enable --now firewalld
+sudo firewall-cmd --permanent --add-service=ssh
+sudo firewall-cmd --reload
+sudo firewall-cmd --list-all
+# --8<-- [end:base]
+# --8<-- [start:proxy]
+# Only with a reverse proxy on this host: HTTP (certificates, redirect) and HTTPS.
+sudo firewall-cmd --permanent --add-service=http
+sudo firewall-cmd --permanent --add-service=https
+sudo firewall-cmd --reload
+# --8<-- [end:proxy]
