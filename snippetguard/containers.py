@@ -128,6 +128,25 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def split_outside_braces(text: str, sep: str = ":") -> list[str]:
+    """Split on `sep`, but not inside `${...}` (whose `:-`/`:?` forms contain colons)."""
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for index, ch in enumerate(text):
+        if ch == "{" and index and text[index - 1] == "$":
+            depth += 1
+        elif ch == "}" and depth:
+            depth -= 1
+        if ch == sep and not depth:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
 def parse_port_short(raw: str, line: int, column: int) -> Port:
     """Docker's `[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTO]`, IPv6 in brackets or bare."""
     text, unresolved = resolve(raw.strip())

@@ -7,7 +7,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from snippetguard.containers import EnvVar, Mount, Port, Service, Setting, parse_port_short
+from snippetguard.containers import EnvVar, Mount, Port, Service, Setting, parse_port_short, split_outside_braces
 from snippetguard.kinds import yamlnodes as y
 from snippetguard.registry import Kind, ParseError, register_kind
 
@@ -66,8 +66,8 @@ def _mounts(node: Node | None) -> list[Mount]:
         line, col = y.line_of(item), y.col_of(item)
         if isinstance(item, ScalarNode):
             raw = item.value
-            parts = raw.split(":")
-            if len(parts) >= 2 and len(parts[0]) == 1 and parts[1][:1] in "\\/":  # Windows drive letter
+            parts = split_outside_braces(raw)
+            if len(parts) >= 2 and len(parts[0]) == 1 and parts[0].isalpha() and parts[1][:1] in "\\/":  # C:\...
                 parts = [parts[0] + ":" + parts[1], *parts[2:]]
             if len(parts) == 1:
                 mounts.append(Mount(raw, None, parts[0], False, False, line, col))

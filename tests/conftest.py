@@ -1,0 +1,53 @@
+"""Shared test helpers: check a text, copy the site, build it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import snippetguard
+from snippetguard.model import Finding, Snippet
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI") == "true"
+
+
+def findings(text: str, kind: str, path: str = "snippet") -> list[Finding]:
+    return snippetguard.check_snippet(Snippet(text, kind, path)).all_findings()
+
+
+def fired(text: str, kind: str) -> set[tuple[str, int]]:
+    return {(f.rule, f.line) for f in findings(text, kind)}
+
+
+def codes(text: str, kind: str) -> set[str]:
+    return {f.rule for f in findings(text, kind)}
+
+
+def copy_site(dest: Path) -> Path:
+    """A private copy of the site (config, macros, hooks, docs) to break in a test."""
+    for name in ("mkdocs.yml", "macros", "hooks", "docs"):
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def build(site: Path, *extra: str, env: dict[str, str] | None = None, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    run_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SNIPPETGUARD_CACHE_DIR": str(site / ".cache"), **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site / "site"), *extra],
+        cwd=site, capture_output=True, text=True, timeout=timeout, env=run_env,
+    )
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return copy_site(tmp_path)
