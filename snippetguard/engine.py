@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from snippetguard import directives
+from snippetguard import directives, watchdog
 from snippetguard.model import Finding, Hit, Origin, Snippet
 from snippetguard.registry import KINDS, RULES, ParseError, Rule, rules_for
 
@@ -82,7 +82,12 @@ def _run_rules(snippet: Snippet, parsed: object, rules: Iterable[Rule]) -> list[
     for rule in rules:
         assert rule.check is not None
         try:
-            hits: list[Hit] = list(rule.check(snippet.text if rule.reads == "text" else parsed))
+            with watchdog.deadline():
+                hits: list[Hit] = list(rule.check(snippet.text if rule.reads == "text" else parsed))
+        except watchdog.CheckTimeout:
+            message = f"rule {rule.code} did not finish within {watchdog.DEFAULT_SECONDS:g} s on this snippet"
+            findings.append(meta(snippet, "SG000", 1, 1, message))
+            continue
         except Exception as exc:  # fail closed: a broken rule fails the snippet, by name
             findings.append(meta(snippet, "SG000", 1, 1, f"rule {rule.code} crashed on this snippet: {exc!r}"))
             continue
@@ -147,7 +152,11 @@ def check_snippet(snippet: Snippet) -> Result:
         return result
     findings: list[Finding]
     try:
-        parsed = kind.parse(snippet.text)
+        with watchdog.deadline():
+            parsed = kind.parse(snippet.text)
+    except watchdog.CheckTimeout:
+        message = f"the {kind.title} parser did not finish within {watchdog.DEFAULT_SECONDS:g} s"
+        findings = [meta(snippet, "SG000", 1, 1, message)]
     except ParseError as err:
         findings = [meta(snippet, err.rule, err.line, err.column, err.message)]
     except RecursionError:

@@ -46,8 +46,9 @@ def compose_document(text: str) -> Node | None:
     except yaml.MarkedYAMLError as err:
         line, col = _error_position(err)
         problem = err.problem or str(err)
-        if "\t" in text and "found character '\\t'" in problem:
-            problem += " (YAML does not allow tabs for indentation; use spaces)"
+        lines = text.split("\n")
+        if line <= len(lines) and "\t" in lines[line - 1][: col + 1]:
+            problem += " (a tab: YAML indentation must use spaces)"
         raise ParseError(f"YAML does not parse: {problem}", line, col) from None
     except yaml.YAMLError as err:
         raise ParseError(f"YAML does not parse: {err}") from None
