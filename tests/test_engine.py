@@ -108,7 +108,7 @@ def test_cr_only_line_endings(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 
 def test_tabs_in_yaml() -> None:
     got = snippetguard.check_snippet(snippetguard.Snippet("services:\n\tapi:\n\t\timage: x\n", "compose", "x")).findings
-    assert [(f.rule, f.line) for f in got] == [("SG001", 2)] and "tabs" in got[0].message
+    assert [(f.rule, f.line) for f in got] == [("SG001", 2)] and "a tab" in got[0].message
 
 
 def test_duplicate_keys_are_an_error() -> None:
