@@ -60,7 +60,8 @@ def compose_document(text: str) -> Node | None:
         )
     root = documents[0] if documents else None
     if root is not None:
-        _check_expansion(root)
+        if "*" in text:  # only aliases can expand; most snippets have none
+            _check_expansion(root)
         _check_duplicates(root)
     return root
 
@@ -124,6 +125,13 @@ def pairs(node: Node) -> list[tuple[ScalarNode, Node]]:
     """Key/value pairs of a mapping with `<<` merge keys applied (explicit keys win)."""
     if not isinstance(node, MappingNode):
         return []
+    cached = node.__dict__.get("_sg_pairs")  # rules ask the same mapping many times
+    if cached is None:
+        cached = node.__dict__["_sg_pairs"] = _pairs(node)
+    return cached
+
+
+def _pairs(node: MappingNode) -> list[tuple[ScalarNode, Node]]:
     own: list[tuple[ScalarNode, Node]] = []
     merged: list[tuple[ScalarNode, Node]] = []
     for key, value in node.value:
@@ -143,12 +151,12 @@ def pairs(node: Node) -> list[tuple[ScalarNode, Node]]:
 
 
 def get(node: Node | None, name: str) -> Node | None:
-    if node is None:
+    if not isinstance(node, MappingNode):
         return None
-    for key, value in pairs(node):
-        if key.value == name:
-            return value
-    return None
+    index = node.__dict__.get("_sg_index")
+    if index is None:
+        index = node.__dict__["_sg_index"] = {k.value: v for k, v in reversed(pairs(node))}
+    return index.get(name)
 
 
 def items(node: Node | None) -> list[Node]:
