@@ -1,6 +1,8 @@
 cd ~/.desterlib
-# 1. Generate the new password into a variable of this shell session only.
-export NEW_PASSWORD="$(openssl rand -base64 32 | tr -d '/+=')"
+# 1. Generate the new password into a variable of this shell session only
+#    (exported, so that the commands below can hand it on).
+NEW_PASSWORD="$(openssl rand -base64 32 | tr -d '/+=')"
+export NEW_PASSWORD
 
 # 2. Change it inside the running database with ALTER USER. The password
 #    reaches psql through the environment (-e NEW_PASSWORD and \getenv), so it

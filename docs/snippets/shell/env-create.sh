@@ -2,6 +2,7 @@ cd ~/.desterlib
 # Create an empty .env that only you can read, before any secret goes in.
 touch .env
 chmod 600 .env
-# Now paste the settings from the template above into .env with your editor,
-# then append a freshly generated database password (nothing is shown on screen):
+# Paste the settings from the .env template into it with your editor (the
+# template has no password line), then append a freshly generated database
+# password. Nothing is shown on screen:
 printf 'POSTGRES_PASSWORD=%s\n' "$(openssl rand -base64 32 | tr -d '/+=')" >> .env
