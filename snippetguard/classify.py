@@ -46,7 +46,7 @@ def kind_for_path(path: str | PurePath, text: str = "") -> str | None:
     p = PurePath(path)
     name = p.name.lower()
     suffix = p.suffix.lower()
-    if name.startswith("caddyfile") or suffix == ".caddy":
+    if name.startswith("caddyfile") or name.endswith(".caddyfile") or suffix == ".caddy":
         return "caddy"
     if name == ".env" or name.startswith(".env.") or suffix == ".env":
         return "env"

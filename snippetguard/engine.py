@@ -171,7 +171,13 @@ def check_snippet(snippet: Snippet) -> Result:
             from snippetguard.sources import nested_snippets  # local: sources imports engine types
 
             result.children = [check_snippet(child) for child in nested_snippets(snippet, children)]
-    result.findings = _apply_directives(snippet, findings, result)
+    if snippet.kind == "markdown":
+        # A page's directives live in its code blocks (checked as children); text that merely
+        # shows a directive, e.g. on the Contributing page, is not one.
+        result.fired = {f.rule for f in findings}
+        result.findings = findings
+    else:
+        result.findings = _apply_directives(snippet, findings, result)
     return result
 
 
