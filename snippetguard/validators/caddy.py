@@ -1,0 +1,100 @@
+"""SG603: `caddy adapt` on each Caddyfile snippet.
+
+`caddy validate` would also provision modules (certificates, network); adapting
+already runs every directive's parser, which is what a documentation snippet
+needs. One process per snippet (one config per process), run in parallel.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from snippetguard.kinds.caddy import ENV_RE
+from snippetguard.validators.base import (
+    Counters,
+    Job,
+    Problem,
+    Validator,
+    Verdict,
+    failure,
+    line_of_quoted,
+    memo_version,
+    minimal_env,
+    program_near_python,
+    run,
+)
+
+FILE_LINE_RE = re.compile(r"(?P<file>\S*Caddyfile):(?P<line>\d+)(?:\s*-\s*|:\s*)?")
+DUMMY_BY_NAME = (
+    (re.compile(r"DOMAIN|HOST|SITE|FQDN|ADDRESS", re.I), "media.example.com"),
+    (re.compile(r"EMAIL|MAIL", re.I), "admin@example.com"),
+    (re.compile(r"PORT", re.I), "3001"),
+    (re.compile(r"UPSTREAM|BACKEND|TARGET", re.I), "127.0.0.1:3001"),
+)
+
+
+def dummy_environment(text: str) -> dict[str, str]:
+    """Values for `{$VAR}` placeholders without a default (Caddy substitutes them before parsing)."""
+    env: dict[str, str] = {}
+    for match in ENV_RE.finditer(text):
+        if match.group(2) is None:
+            name = match.group(1)
+            env[name] = next((value for pattern, value in DUMMY_BY_NAME if pattern.search(name)), "snippetguard")
+    return env
+
+
+def parse_error(text: str, output: str) -> Problem:
+    """Caddy's `Error: …` message and the snippet line it names (`Caddyfile:LINE`), else a line it quotes."""
+    lines = [ln for ln in output.strip().splitlines() if ln.strip() and not ln.lstrip().startswith("{")]
+    start = next((i for i, ln in enumerate(lines) if ln.startswith("Error:")), 0)
+    message = " ".join(ln.strip() for ln in lines[start:]).removeprefix("Error:").strip()
+    where = FILE_LINE_RE.search(message)
+    line = int(where.group("line")) if where else (line_of_quoted(text, message) or 1)
+    if where:
+        message = (message[: where.start()] + message[where.end() :]).strip()
+    return Problem(line, 1, f"caddy adapt: {message or 'rejected (no message)'}")
+
+
+class CaddyAdapt(Validator):
+    name = "caddy adapt"
+    rule = "SG603"
+    kinds = ("caddy",)
+    program = "caddy"
+    install_hint = "apt install caddy (Debian ships 2.6), or https://caddyserver.com/docs/install"
+    revision = "1"
+
+    def locate(self) -> list[str] | None:
+        return program_near_python("caddy")
+
+    def version(self, command: list[str]) -> str:
+        def ask() -> str:
+            out = subprocess.run([*command, "version"], capture_output=True, text=True, check=False, timeout=30)
+            return out.stdout.strip() or out.stderr.strip()
+
+        return memo_version(command, ask)
+
+    def check(self, command: list[str], jobs: list[Job], workers: int, counters: Counters) -> dict[int, Verdict]:
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            return dict(zip([j.index for j in jobs], pool.map(lambda j: self._one(command, j, counters), jobs),
+                            strict=True))
+
+    def _one(self, command: list[str], job: Job, counters: Counters) -> Verdict:
+        workdir = tempfile.mkdtemp(prefix="snippetguard-caddy-")
+        try:
+            config = Path(workdir, "Caddyfile")
+            config.write_text(job.text, encoding="utf-8")
+            argv = [*command, "adapt", "--config", str(config), "--adapter", "caddyfile"]
+            try:
+                out = run(argv, cwd=workdir, env=minimal_env(workdir, dummy_environment(job.text)), counters=counters)
+            except (OSError, subprocess.SubprocessError) as exc:
+                return failure("caddy adapt", exc)
+            if out.returncode == 0:
+                return Verdict()
+            return Verdict([parse_error(job.text, (out.stderr or out.stdout).replace(workdir + "/", ""))])
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
