@@ -494,3 +494,37 @@ def test_a_failed_program_is_tried_again_without_repeating_its_finding(monkeypat
     validate([result])
     assert program_findings(result) == [("SG603", 2)]
     assert "reverse_proxi" in result.findings[0].message
+
+
+@pytest.mark.parametrize("with_shell_kind", [True, False])
+def test_default_script_reads_transcripts_with_or_without_the_shell_kind(with_shell_kind: bool,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from snippetguard.validators.shell import default_script
+
+    if not with_shell_kind:  # the shell kind's transcript reader is optional; ours stands in for it
+        monkeypatch.setitem(sys.modules, "snippetguard.kinds.shell", None)
+    transcript = Snippet("$ docker compose ps\nNAME  STATUS\n$ docker compose logs api\n", "shell", "x",
+                         lang="console")
+    assert default_script(transcript) == "  docker compose ps\n\n  docker compose logs api\n"
+    assert default_script(Snippet("total 0\n", "shell", "x", lang="console")) is None
+    assert default_script(Snippet("echo hi\n", "shell", "x", lang="bash")) == "echo hi\n"
+
+
+def test_nginx_test_binds_no_port_or_socket_of_the_snippet(tmp_path: Path) -> None:
+    """nginx -t binds its listening sockets: a port in use (or port 80 as a user) must not fail a snippet."""
+    require("nginx")
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        unix = tmp_path / "desterlib.sock"
+        text = (f"server {{\n    listen 127.0.0.1:{port} default_server;\n    listen 80;\n"
+                f"    listen unix:{unix};\n    return 204;\n}}\nserver {{\n    server_name other.example.com;\n}}\n")
+        clash = f"server {{\n    listen {port} default_server;\n}}\nserver {{\n    listen {port} default_server;\n}}\n"
+        results = results_for(Snippet(text, "nginx", "a.conf"), Snippet(clash, "nginx", "b.conf"))
+        validate(results)
+    assert program_findings(results[0]) == [] and not unix.exists()
+    assert program_findings(results[1]) == [("SG602", 5)]
+    assert f"a duplicate default server for {port}" in results[1].findings[0].message  # the snippet's own address

@@ -13,8 +13,10 @@ How a snippet is tested
     certificates and DH parameters point at a throwaway self-signed set made once
     with openssl; `include`s of the reader's files read an empty file;
     access/error logs go to /dev/null; `user` is dropped; `pid` and temp/cache
-    paths move into the temporary directory (nginx -t never touches the host).
-    No resolver and no /etc/hosts entries are needed.
+    paths move into the temporary directory; every `listen` (and the implicit
+    *:80 of a server without one) becomes its own free 127.0.0.1 port, because
+    nginx -t really binds them (port 80 fails as a user, a busy port as root).
+    nginx -t never touches the host. No resolver and no /etc/hosts entries are needed.
 
 Batching
   Snippets that cannot see each other's names share one process: a snippet
@@ -33,6 +35,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import shutil
+import socket
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -111,6 +114,45 @@ class Material:
 
     def path(self, what: str) -> str:
         return {"cert": self.cert, "key": self.key, "dhparam": self.dhparam}[what]
+
+
+class PortBook:
+    """Loopback ports for the `listen`s of one nginx -t run, held until it ends.
+
+    nginx -t really binds its listening sockets: port 80 fails as a user and
+    clashes with a running web server (or a parallel run) as root. Every distinct
+    listen address of a snippet gets its own free 127.0.0.1 port instead. The
+    port stays bound here (SO_REUSEADDR, never listening) so no other allocation
+    takes it, while nginx, which sets SO_REUSEADDR too, can still bind it.
+    """
+
+    def __init__(self) -> None:
+        self.sockets: list[socket.socket] = []
+        self.by_key: dict[tuple[int, str], int] = {}
+        self.original: dict[int, str] = {}
+
+    def port(self, owner: int, address: str) -> int:
+        key = (owner, address)
+        if key not in self.by_key:
+            holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            holder.bind(("127.0.0.1", 0))
+            self.sockets.append(holder)
+            number = holder.getsockname()[1]
+            self.by_key[key] = number
+            self.original[number] = address
+        return self.by_key[key]
+
+    def listen(self, owner: int, address: str) -> str:
+        return f"127.0.0.1:{self.port(owner, address)}"
+
+    def explain(self, text: str) -> str:
+        """Messages name the snippet's own listen addresses, not the test ports."""
+        return re.sub(r"127\.0\.0\.1:(\d+)", lambda m: self.original.get(int(m.group(1)), m.group(0)), text)
+
+    def close(self) -> None:
+        for holder in self.sockets:
+            holder.close()
 
 
 @dataclass(frozen=True)
@@ -205,6 +247,7 @@ class _Editor:
             if brace >= 0:
                 line = self.lines[number]
                 self.lines[number] = line[: brace + 1] + text + line[brace + 1 :]
+                self.cursor[number] = max(self.cursor.get(number, 0), brace + 1 + len(text))  # not a directive
                 return True
         return False
 
@@ -213,7 +256,12 @@ class _Editor:
         return "\n".join(self.lines)
 
 
-def rewrite(conf: NginxConf, workdir: Path, material: Material | None) -> str:
+DEFAULT_LISTEN = "*:80 (the default listen)"
+HTTP_SERVER_PARENTS = frozenset({"http"})
+
+
+def rewrite(conf: NginxConf, workdir: Path, material: Material | None, ports: PortBook | None = None,
+            owner: int = 0) -> str:
     """The snippet as nginx -t should read it here (see the module docstring); same line numbers."""
     editor = _Editor(conf.text)
     upstreams = {d.args[0] for d in conf.walk() if d.name == "upstream" and d.args}
@@ -227,6 +275,8 @@ def rewrite(conf: NginxConf, workdir: Path, material: Material | None) -> str:
             has_events = True
         if main and d.parent is None and d.name == "http" and http_block is None and where is not None:
             http_block = (d, where)
+        if ports is not None and where is not None and _http_server_without_listen(d, conf):
+            editor.insert_after_brace(where, f" listen {ports.listen(owner, DEFAULT_LISTEN)}; ")
         if where is None or (not d.args and d.name != "user"):
             continue
         first = d.args[0] if d.args else ""
@@ -250,6 +300,11 @@ def rewrite(conf: NginxConf, workdir: Path, material: Material | None) -> str:
             editor.replace(where, first, str(workdir / "nginx.pid"))
         elif d.name == "user" and main:
             editor.blank(d, where)  # nginx -t as root would look the user up; as a user it only warns
+        elif d.name == "listen" and ports is not None and "$" not in first:
+            if first.lower().startswith("unix:"):  # nginx -t creates the socket file: keep it in the temp dir
+                editor.replace(where, first, f"unix:{workdir / f'listen-{owner}-{d.line}.sock'}")
+            else:
+                editor.replace(where, first, ports.listen(owner, first))
     if main and http_block is not None:
         own = {c.name for c in http_block[0].children()}
         editor.insert_after_brace(http_block[1], temp_paths(workdir, skip=own))
@@ -259,8 +314,19 @@ def rewrite(conf: NginxConf, workdir: Path, material: Material | None) -> str:
     return text
 
 
+def _http_server_without_listen(d: Directive, conf: NginxConf) -> bool:
+    """An http `server {}` with no `listen`: nginx would bind *:80 (or *:8000 as a user) for it."""
+    if d.name != "server" or d.block is None or d.find("listen"):
+        return False
+    if d.parent is not None:
+        return d.parent.name in HTTP_SERVER_PARENTS
+    return conf.context.name == "http"
+
+
 def temp_paths(workdir: Path, skip: set[str] | frozenset[str] = frozenset()) -> str:
-    return " " + " ".join(f"{name} {workdir / 'temp' / name};" for name in TEMP_PATHS if name not in skip) + " "
+    """Temp paths in the temporary directory (never /var/lib/nginx), and a log nginx can always open."""
+    paths = " ".join(f"{name} {workdir / 'temp' / name};" for name in TEMP_PATHS if name not in skip)
+    return f" {paths} access_log /dev/null; "
 
 
 def make_material(workdir: Path, counters: Counters) -> Material | None:
@@ -386,16 +452,17 @@ class NginxTest(Validator):
     def _nginx(self, command: list[str], version: tuple[int, ...], root: Path, material: Material | None,
                items: list[Prepared], counters: Counters) -> Outcome | Verdict:
         workdir = Path(tempfile.mkdtemp(prefix="run-", dir=root))
+        ports = PortBook()
         try:
             (workdir / "empty.conf").write_text("", encoding="utf-8")
             (workdir / "temp").mkdir()
             (workdir / "cache").mkdir()
             if len(items) == 1 and items[0].alone:
                 config = workdir / _file_name(items[0])
-                config.write_text(rewrite(items[0].conf, workdir, material), encoding="utf-8")
+                config.write_text(rewrite(items[0].conf, workdir, material, ports, items[0].index), encoding="utf-8")
             else:
                 config = workdir / "nginx.conf"
-                config.write_text(self._main_config(workdir, material, items), encoding="utf-8")
+                config.write_text(self._main_config(workdir, material, items, ports), encoding="utf-8")
             argv = [*command, "-t", "-q", "-p", f"{workdir}/", "-c", str(config)]
             if version >= (1, 19, 5):
                 argv += ["-e", "stderr"]  # keep the compiled-in error log (/var/log/nginx) out of it
@@ -403,18 +470,23 @@ class NginxTest(Validator):
                 out = run(argv, cwd=str(workdir), env=minimal_env(str(workdir)), counters=counters)
             except (OSError, subprocess.SubprocessError) as exc:
                 return failure("nginx -t", exc)
-            return _outcome(out.returncode, out.stderr + out.stdout, workdir)
+            return _outcome(out.returncode, ports.explain(out.stderr + out.stdout), workdir)
         finally:
+            ports.close()
             shutil.rmtree(workdir, ignore_errors=True)
 
-    def _main_config(self, workdir: Path, material: Material | None, items: list[Prepared]) -> str:
+    def _main_config(self, workdir: Path, material: Material | None, items: list[Prepared], ports: PortBook) -> str:
         blocks: dict[str, list[str]] = {"events": [], "http": [], "stream": []}
         http_sets: set[str] = set()
         for item in items:
             name = _file_name(item)
             context = item.conf.context
             inner = context.prefix.split("{", 1)[1] if context.name not in ("http", "events", "stream") else ""
-            text = inner + rewrite(item.conf, workdir, material) + "\n" + "}" * inner.count("{") + "\n"
+            if context.name == "location" or (context.name == "server"
+                                              and not any(d.name == "listen" for d in item.conf.directives)):
+                inner = inner.replace("server { ", f"server {{ listen {ports.listen(item.index, DEFAULT_LISTEN)}; ", 1)
+            body = rewrite(item.conf, workdir, material, ports, item.index)
+            text = inner + body + "\n" + "}" * inner.count("{") + "\n"
             (workdir / name).write_text(text, encoding="utf-8")
             blocks[context.ctx[0]].append(f"    include {workdir / name};")
             if context.name == "http":
@@ -449,6 +521,10 @@ def _groups(items: list[Prepared]) -> list[list[Prepared]]:
 
 
 def _outcome(returncode: int, output: str, workdir: Path) -> Outcome:
+    def clean(text: str) -> str:
+        # Temporary paths (this run's, the shared test certificate's) would make cached messages vary.
+        return text.replace(str(workdir), "<tmp>").replace(str(workdir.parent), "<tmp>")
+
     for raw in output.splitlines():
         match = ERROR_RE.search(raw)
         if not match:
@@ -456,12 +532,11 @@ def _outcome(returncode: int, output: str, workdir: Path) -> Outcome:
         message = match.group("message").strip()
         where = WHERE_RE.match(message)
         if where:
-            text = where.group("message").replace(str(workdir), "<tmp>")
-            return Outcome(False, text, where.group("file"), int(where.group("line")))
-        return Outcome(False, message.replace(str(workdir), "<tmp>"))
+            return Outcome(False, clean(where.group("message")), where.group("file"), int(where.group("line")))
+        return Outcome(False, clean(message))
     if returncode == 0:
         return Outcome(True)
-    return Outcome(False, output.strip().replace(str(workdir), "<tmp>")[:300] or f"exit status {returncode}")
+    return Outcome(False, clean(output.strip())[:300] or f"exit status {returncode}")
 
 
 def _unplaced(outcome: Outcome) -> Outcome:

@@ -97,6 +97,27 @@ def console_commands(text: str) -> str | None:
     return "\n".join(out) if found else None
 
 
+def default_script(snippet: Snippet) -> str | None:
+    """What shellcheck reads for a shell snippet: a script as written, a transcript's commands only.
+
+    The shell kind's own transcript reader is used when it is there (one reading
+    of transcripts for rules and shellcheck alike: it also knows `user@host:~$`
+    and `# ` root prompts); removed prompts become spaces, so columns stay.
+    """
+    try:
+        from snippetguard.kinds.shell import extract_transcript
+    except ImportError:
+        extract_transcript = None
+    if extract_transcript is not None:
+        found = extract_transcript(snippet.text)
+        if found is not None:
+            text, shifts = found
+            return "\n".join(" " * shift + line if line else "" for line, shift in zip(text.split("\n"), shifts,
+                                                                                          strict=False))
+        return None if snippet.lang.lower() in CONSOLE_LANGS else snippet.text
+    return console_commands(snippet.text) if is_console(snippet) else snippet.text
+
+
 class ShellCheck(Validator):
     name = "shellcheck"
     rule = "SG604"
@@ -122,7 +143,7 @@ class ShellCheck(Validator):
     def prepare(self, snippet: Snippet) -> str | None:
         if self.script_of is not None:
             return self.script_of(snippet)
-        return console_commands(snippet.text) if is_console(snippet) else snippet.text
+        return default_script(snippet)
 
     def check(self, command: list[str], jobs: list[Job], workers: int, counters: Counters) -> dict[int, Verdict]:
         workdir = tempfile.mkdtemp(prefix="snippetguard-shellcheck-")
