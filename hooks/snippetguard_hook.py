@@ -16,7 +16,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from snippetguard import reporters, sitecontent
+from snippetguard import reporters, sitecontent, validators
 from snippetguard.directives import strip_for_display
 from snippetguard.docsite import DocSite
 
@@ -35,7 +35,7 @@ def on_config(config: Any) -> Any:
 
 def on_pre_build(config: Any) -> None:
     assert _site is not None
-    _site.page_findings.clear()
+    _site.forget_pages()
     _site.scan_snippets()
     _site.check_rule_examples()
 
@@ -66,6 +66,15 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 def on_env(env: Any, config: Any, files: Any) -> Any:
     assert _site is not None
+    try:
+        programs = _site.run_programs()
+    except validators.ProgramMissing as err:
+        raise PluginError(f"snippetguard: {err}") from None
+    for note in programs.notes():
+        # A missing program is worth a warning (strict builds fail on it) unless turned off on purpose.
+        (log.info if programs.disabled else log.warning)("snippetguard: %s", note)
+    for line in programs.timings():
+        log.info("snippetguard: %s", line)
     report = _site.report()
     docs_dir = Path(config["docs_dir"])
     problems = sitecontent.checklist_problems(docs_dir) if (docs_dir / sitecontent.CHECKLIST_FILE).exists() else []

@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from snippetguard import reporters
+from snippetguard import reporters, validators
 from snippetguard.classify import kind_for_path
 from snippetguard.engine import Result, check_snippet, meta
 from snippetguard.model import Finding, Snippet
@@ -70,15 +70,7 @@ def collect(paths: list[str], kind: str | None) -> tuple[list[Result], int]:
 
 def run_programs(results: list[Result]) -> list[str]:
     """Second opinion from the real programs; returns notes for people (missing programs)."""
-    try:
-        from snippetguard import validators
-    except ImportError:
-        return []
-    validate = getattr(validators, "validate", None)  # TEMP until the validators package lands
-    if validate is None:
-        return []
-    report = validate(results)
-    return list(getattr(report, "notes", lambda: [])())
+    return validators.validate(results).notes()
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -150,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args))
     except FileNotFoundError as err:
         print(f"snippetguard: no such file or folder: {err}", file=sys.stderr)
+        return 2
+    except validators.ProgramMissing as err:
+        print(f"snippetguard: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 2

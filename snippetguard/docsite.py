@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from snippetguard import cache as result_cache
+from snippetguard import validators
 from snippetguard.directives import parse_directives, region_names
 from snippetguard.embed import EmbedError, load
-from snippetguard.engine import Result, check_snippet, meta
+from snippetguard.engine import Result, meta
 from snippetguard.markdown import Fence, find_fences
 from snippetguard.model import Finding, Origin, Snippet
-from snippetguard.registry import KINDS, RULES, Rule, rules_for
+from snippetguard.registry import KINDS, RULES, Rule
 from snippetguard.sources import Nested, Unreadable, nested_snippets, read_snippet
 
 ERROR_MARK_RE = re.compile(r"<!-- snippetguard:error (\{.*?\}) -->")
@@ -60,9 +61,11 @@ class DocSite:
         self.display_root = display_root or Path.cwd()
         self.known: dict[str, Known] = {}
         self.file_results: dict[str, Result] = {}
-        self.page_findings: dict[str, list[Finding]] = {}
+        self.page_findings: dict[str, list[Finding]] = {}  # macro errors, unrendered calls, misplaced counter-examples
+        self.page_results: dict[str, list[Result]] = {}  # the page's own code blocks
         self.page_blocks: dict[str, int] = {}
-        self.example_findings: list[Finding] = []
+        self.examples: list[tuple[Rule, int | None, bool, Result]] = []  # rule, line, insecure?, result
+        self.programs: validators.Report | None = None
 
     # -- snippet files -------------------------------------------------------------------------
     def display(self, path: Path) -> str:
@@ -105,30 +108,32 @@ class DocSite:
 
     # -- rule examples (the reference page shows them) ----------------------------------------
     def check_rule_examples(self) -> None:
-        self.example_findings = []
+        self.examples = []
         for rule in RULES.values():
-            for example in rule.insecure:
-                if example.kind in KINDS:
-                    self._check_example(rule, example.text, example.kind, insecure=True, line=example.line)
-            for example in rule.secure:
-                if example.kind in KINDS:
-                    self._check_example(rule, example.text, example.kind, insecure=False, line=None)
+            for example in (*rule.insecure, *rule.secure):
+                if example.kind not in KINDS:
+                    continue  # macro-call examples: the site build tests prove those
+                insecure = example in rule.insecure
+                where = f"snippetguard rule {rule.code} ({'insecure' if insecure else 'secure'} example)"
+                snippet = Snippet(example.text, example.kind, where, origin=Origin.EXAMPLE)
+                self.examples.append((rule, example.line, insecure, result_cache.check(snippet)))
+                self.known[digest(example.text)] = Known(where, 1, insecure)
 
-    def _check_example(self, rule: Rule, text: str, kind: str, *, insecure: bool, line: int | None) -> None:
-        where = f"snippetguard rule {rule.code} ({'insecure' if insecure else 'secure'} example)"
-        snippet = Snippet(text, kind, where, origin=Origin.EXAMPLE)
-        findings = result_cache.check(snippet).all_findings()
-        if insecure:
-            hits = [f for f in findings if f.rule == rule.code and (line is None or f.line == line)]
-            if not hits:
+    def _example_findings(self) -> list[Finding]:
+        """An insecure example must still fire at its line; a secure one must be clean."""
+        out: list[Finding] = []
+        for rule, line, insecure, result in self.examples:
+            findings = result.all_findings()
+            if not insecure:
+                out.extend(findings)
+                continue
+            if rule.code in validators.PROGRAM_RULES and not validators.programs_enabled():
+                continue  # only the program can say; it is turned off for this build
+            if not any(f.rule == rule.code and (line is None or f.line == line) for f in findings):
                 got = ", ".join(f"{f.rule}@{f.line}" for f in findings) or "nothing"
-                self.example_findings.append(
-                    meta(snippet, "SG006", line or 1, 1, f"{rule.code}'s insecure example no longer triggers it "
-                         f"at line {line} (got {got})")
-                )
-        else:
-            self.example_findings.extend(findings)
-        self.known[digest(text)] = Known(where, 1, insecure)
+                out.append(meta(result.snippet, "SG006", line or 1, 1,
+                                f"{rule.code}'s insecure example no longer triggers it at line {line} (got {got})"))
+        return out
 
     # -- pages ---------------------------------------------------------------------------------
     def check_page(self, src_path: str, source: str, rendered: str) -> list[Finding]:
@@ -152,6 +157,7 @@ class DocSite:
                                      "set, or the call malformed?)"))
         rendered_lines = rendered.split("\n")
         blocks = 0
+        results: list[Result] = []
         for fence in rendered_fences:
             blocks += 1
             key = digest(fence.text)
@@ -168,33 +174,40 @@ class DocSite:
             line = origin_fence.line if origin_fence else fence.line
             parent = Snippet(rendered if origin_fence is None else source, "markdown", page)
             nested = Nested(fence.text, line + 1, fence.indent + 1, fence.lang)
-            for snippet in nested_snippets(parent, [nested]):
-                findings.extend(result_cache.check(snippet).all_findings())
+            results.extend(result_cache.check(snippet) for snippet in nested_snippets(parent, [nested]))
         self.page_findings[src_path] = findings
+        self.page_results[src_path] = results
         self.page_blocks[src_path] = blocks
-        return findings
+        return findings + [f for r in results for f in r.all_findings()]
 
-    def forget_page(self, src_path: str) -> None:
-        self.page_findings.pop(src_path, None)
+    def forget_pages(self) -> None:
+        self.page_findings.clear()
+        self.page_results.clear()
+        self.page_blocks.clear()
+
+    def all_results(self) -> list[Result]:
+        return [*self.file_results.values(), *(r for _, _, _, r in self.examples),
+                *(r for results in self.page_results.values() for r in results)]
+
+    def run_programs(self) -> validators.Report:
+        """The real programs' second opinion on everything the build checked, in one batch.
+
+        Raises validators.ProgramMissing under CI=true when a program is not installed.
+        """
+        self.programs = validators.validate(self.all_results())
+        return self.programs
 
     def report(self) -> SiteReport:
         report = SiteReport(snippet_files=len(self.file_results), page_blocks=sum(self.page_blocks.values()))
         for result in self.file_results.values():
             report.findings.extend(result.all_findings())
             report.counter_examples += bool(result.expected)
-        report.findings.extend(self.example_findings)
-        for findings in self.page_findings.values():
+        report.findings.extend(self._example_findings())
+        for src_path, findings in self.page_findings.items():
             report.findings.extend(findings)
+            for result in self.page_results.get(src_path, []):
+                report.findings.extend(result.all_findings())
         return report
-
-    # -- what readers are told was checked ------------------------------------------------------
-    def trust_mark(self, kind: str, programs: list[str]) -> str:
-        info = KINDS[kind]
-        parts = [f"parsed as {info.title}", *info.checks]
-        count = len(rules_for(kind))
-        parts.append(f"{count} security rule{'s' if count != 1 else ''}")
-        parts.extend(programs)
-        return " · ".join(parts)
 
 
 def _finding(rule: Rule, path: str, line: int, message: str) -> Finding:

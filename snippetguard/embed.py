@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from snippetguard.classify import kind_for_path
-from snippetguard.directives import extract_region, parse_directives, region_names, strip_for_display
-from snippetguard.directives import RegionError
+from snippetguard.directives import RegionError, extract_region, parse_directives, region_names, strip_for_display
 from snippetguard.sources import Unreadable, decode
 
 FENCE_LANG = {

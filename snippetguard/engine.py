@@ -24,6 +24,7 @@ class Result:
     expected: tuple[str, ...] = ()
     parsed: bool = False
     children: list[Result] = field(default_factory=list)
+    raw: list[Finding] = field(default_factory=list)  # before directives; `settle` derives `findings`
 
     def all_findings(self) -> list[Finding]:
         out = list(self.findings)
@@ -95,11 +96,28 @@ def _run_rules(snippet: Snippet, parsed: object, rules: Iterable[Rule]) -> list[
     return findings
 
 
-def _apply_directives(snippet: Snippet, findings: list[Finding], result: Result) -> list[Finding]:
-    found = directives.parse_directives(snippet.text)
+def settle(result: Result, unjudged: Iterable[str] = ()) -> None:
+    """Derive `result.findings` from `result.raw` and the snippet's directives.
+
+    The one place suppressions and counter-example declarations are applied: the
+    engine calls it after the pure-Python rules, the validators again after the
+    real programs have added their findings to `raw`. `unjudged` names rules no
+    checker could judge this time (a program turned off or missing): a
+    counter-example's declaration of one is neither confirmed nor refuted.
+    """
+    snippet = result.snippet
+    findings = result.raw
+    if snippet.kind == "markdown":
+        # A page's directives live in its code blocks (checked as children); text that merely
+        # shows a directive, e.g. on the Contributing page, is not one.
+        result.fired = {f.rule for f in findings}
+        result.findings = list(findings)
+        return
+    found = directives.parse_directives(snippet.text) if "snippetguard" in snippet.text else []
     if not found:
         result.fired = {f.rule for f in findings}
-        return findings
+        result.findings = list(findings)
+        return
     kept: list[Finding] = []
     problems: list[Finding] = []
     used: set[int] = set()
@@ -111,10 +129,11 @@ def _apply_directives(snippet: Snippet, findings: list[Finding], result: Result)
             kept.append(finding)
         else:
             used.add(id(silencer))
+    pending = set(unjudged)
     for d in found:
         if d.problem:
             problems.append(meta(snippet, "SG004", d.line, d.column, d.problem))
-        elif d.verb == "ignore" and id(d) not in used:
+        elif d.verb == "ignore" and id(d) not in used and not set(d.codes) <= pending:
             codes = ", ".join(d.codes)
             problems.append(meta(snippet, "SG005", d.line, d.column, f"ignore[{codes}] silences nothing here: remove it"))
     result.fired = {f.rule for f in kept}
@@ -122,11 +141,12 @@ def _apply_directives(snippet: Snippet, findings: list[Finding], result: Result)
     if expects:
         declared = tuple(sorted({c for d in expects for c in d.codes}))
         result.expected = declared
-        if set(declared) == result.fired:
+        wanted = set(declared) - (pending - result.fired)
+        if wanted == result.fired:
             kept = []  # a counter-example that triggers exactly what it declares is fine
         else:
             first = expects[0]
-            missing = sorted(set(declared) - result.fired)
+            missing = sorted(wanted - result.fired)
             extra = sorted(result.fired - set(declared))
             parts = []
             if missing:
@@ -135,7 +155,7 @@ def _apply_directives(snippet: Snippet, findings: list[Finding], result: Result)
                 parts.append(f"also triggers {', '.join(extra)}")
             message = f"counter-example declares expect[{', '.join(declared)}] but {' and '.join(parts)}"
             kept = [meta(snippet, "SG006", first.line, first.column, message)]
-    return kept + problems
+    result.findings = kept + problems
 
 
 def check_snippet(snippet: Snippet) -> Result:
@@ -171,18 +191,18 @@ def check_snippet(snippet: Snippet) -> Result:
             from snippetguard.sources import nested_snippets  # local: sources imports engine types
 
             result.children = [check_snippet(child) for child in nested_snippets(snippet, children)]
-    if snippet.kind == "markdown":
-        # A page's directives live in its code blocks (checked as children); text that merely
-        # shows a directive, e.g. on the Contributing page, is not one.
-        result.fired = {f.rule for f in findings}
-        result.findings = findings
-    else:
-        result.findings = _apply_directives(snippet, findings, result)
+    result.raw = findings
+    settle(result, unjudged=_program_rules_for(snippet.kind))
     return result
+
+
+def _program_rules_for(kind: str) -> frozenset[str]:
+    """Rules only a real program can raise for `kind`: unjudged until the validators run."""
+    return frozenset(r.code for r in RULES.values() if r.check is None and kind in r.kinds)
 
 
 def check_snippets(snippets: Iterable[Snippet]) -> list[Result]:
     return [check_snippet(s) for s in snippets]
 
 
-__all__ = ["Result", "check_snippet", "check_snippets", "normalise", "Origin"]
+__all__ = ["Origin", "Result", "check_snippet", "check_snippets", "normalise", "settle"]

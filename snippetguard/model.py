@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
 
-class Origin(str, Enum):
+class Origin(StrEnum):
     FILE = "file"  # a whole snippet file
     REGION = "region"  # a named region of a snippet file
     FENCE = "fence"  # a fenced code block written in a Markdown page

@@ -12,3 +12,4 @@ def load_all() -> None:
         for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
             if not info.name.startswith("_"):
                 importlib.import_module(f"{package_name}.{info.name}")
+    importlib.import_module("snippetguard.validators")  # registers the real programs' rules (SG6xx)

@@ -15,12 +15,7 @@ import yaml
 
 from snippetguard.embed import FENCE_LANG, Loaded, fence
 from snippetguard.registry import KINDS, RULES, Rule, rules_for
-
-try:  # TEMP until the validators package lands
-    from snippetguard.validators import checks_for
-except ImportError:  # noqa: E722
-    def checks_for(kind: str) -> list[str]:
-        return []
+from snippetguard.validators import checks_for
 
 FAMILIES = {
     "0": ("Snippets, pages and directives", "meta"),

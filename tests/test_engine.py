@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 
 import snippetguard
-from conftest import codes, fired
 from snippetguard import watchdog
 from snippetguard.cli import main
 from snippetguard.engine import MAX_SNIPPET_BYTES
 from snippetguard.model import Hit
 from snippetguard.registry import RULES, rule
+
+from conftest import codes, fired
 
 EXPOSED = 'services:\n  db:\n    image: postgres:15-alpine\n    ports:\n      - "5432:5432"{tail}\n'
 

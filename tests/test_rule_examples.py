@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import findings
-from snippetguard import KINDS, RULES
+import snippetguard
+from snippetguard import KINDS, RULES, validators
+from snippetguard.model import Finding, Snippet
 
 # Rules whose examples cannot be a snippet: raised by the engine on a crash or on bytes,
 # or by the site's macros. Each has its own tests (test_engine.py, test_site_build.py).
@@ -40,6 +41,13 @@ def test_every_rule_is_documented() -> None:
         assert rule.title and rule.why and rule.fix and rule.guide, rule.code
         assert rule.why.endswith((".", "!")), f"{rule.code}: 'why' should be a sentence"
         assert "#" in rule.guide, f"{rule.code}: link to a section, not a whole page"
+
+
+def findings(text: str, kind: str) -> list[Finding]:
+    """Everything the build would report: pure-Python rules, then the real programs."""
+    result = snippetguard.check_snippet(Snippet(text, kind, "example"))
+    validators.validate([result], use_cache=False)
+    return result.all_findings()
 
 
 @pytest.mark.parametrize(("code", "example"), cases("insecure"))

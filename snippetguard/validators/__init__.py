@@ -29,8 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from time import perf_counter
 
-from snippetguard import directives as _directives
-from snippetguard.engine import Result, make_finding, meta
+from snippetguard.engine import Result, make_finding, settle
 from snippetguard.model import Finding, Snippet
 from snippetguard.registry import RULES
 from snippetguard.validators import rules as _rules  # noqa: F401  registers SG601-SG604
@@ -181,8 +180,7 @@ def validate(
             report.checked_by[result.snippet] = done
     if not programs_enabled():
         for result in parsed:
-            _settle_expectations(result, set(), PROGRAM_RULES)
-            setattr(result, MARK, ())
+            setattr(result, MARK, ())  # the engine already settled it with the programs unjudged
         report.disabled, report.seconds = True, perf_counter() - started
         return report
     root = Path(cache_dir) if cache_dir is not None else Cache.default_root()
@@ -213,7 +211,6 @@ def validate(
                    for v in runnable}
         outcomes = {key: future.result() for key, future in futures.items()}
     judged: dict[int, set[str]] = {}  # id(result) -> program rules that judged it
-    fired: dict[int, set[str]] = {}
     for validator in runnable:
         run, verdicts = outcomes[id(validator)]
         report.runs.append(run)
@@ -226,10 +223,10 @@ def validate(
                 report.checked_by.setdefault(result.snippet, []).append(validator.name)
                 judged.setdefault(id(result), set()).add(validator.rule)
             findings = [make_finding(result.snippet, rule, p.line, p.column, p.message) for p in verdict.problems]
-            fired.setdefault(id(result), set()).update(_add_findings(result, rule.code, findings))
+            _add_findings(result, rule.code, findings)
     for result in parsed:
         unjudged = {cls.rule for cls in VALIDATOR_TYPES if result.snippet.kind in cls.kinds} - judged.get(id(result), set())
-        _settle_expectations(result, fired.get(id(result), set()), unjudged)
+        settle(result, unjudged)
         # Only a definitive answer is final: a snippet left unchecked (program missing, failed) is tried again.
         if not unjudged:
             setattr(result, MARK, tuple(report.checked_by.get(result.snippet, ())))
@@ -289,64 +286,11 @@ def _run_validator(validator: Validator, command: list[str], items: list[tuple[R
     return run, verdicts
 
 
-def _add_findings(result: Result, code: str, findings: list[Finding]) -> set[str]:
-    """Put a program's findings on the result, honouring `ignore[...]`; returns the codes that fired.
-
-    Findings of `code` from an earlier attempt (a program that failed to run) are
-    replaced, not repeated. The engine applied directives before any program ran,
-    so it reported an `ignore[SG60x]` as silencing nothing (SG005); once it does
-    silence a finding, that SG005 is withdrawn.
-    """
-    snippet = result.snippet
-    result.findings = [f for f in result.findings if f.rule != code]
-    lines = {f.line for f in result.findings if f.rule in SCHEMA_RULES}
+def _add_findings(result: Result, code: str, findings: list[Finding]) -> None:
+    """Put a program's findings among the result's raw findings (replacing an earlier attempt's)."""
+    lines = {f.line for f in result.raw if f.rule in SCHEMA_RULES}
     findings = [f for f in findings if not (f.rule == "SG601" and f.line in lines)]
-    ignores = [d for d in _directives.parse_directives(snippet.text) if d.verb == "ignore" and not d.problem]
-    kept: list[Finding] = []
-    for finding in findings:
-        local = finding.line - snippet.line_offset
-        silencer = next((d for d in ignores if d.target == local and finding.rule in d.codes), None)
-        if silencer is None:
-            kept.append(finding)
-            continue
-        line, column = silencer.line + snippet.line_offset, silencer.column + snippet.col_offset
-        result.findings = [f for f in result.findings
-                           if not (f.rule == "SG005" and f.line == line and f.column == column)]
-    codes = {f.rule for f in kept}
-    if not result.expected:
-        result.findings.extend(kept)
-        result.fired |= codes
-    return codes
-
-
-def _settle_expectations(result: Result, program_codes: set[str], unjudged: Iterable[str]) -> None:
-    """Re-decide a counter-example's `expect[...]` now that the programs have spoken (engine: SG006).
-
-    A declared program code no program could judge here (turned off, missing)
-    is neither confirmed nor refuted, so it does not fail the snippet.
-    """
-    if not result.expected:
-        return
-    declared = set(result.expected)
-    fired = set(result.fired) | program_codes
-    unknown = (declared & set(unjudged)) - fired
-    others = [f for f in result.findings if f.rule != "SG006"]
-    result.fired = fired
-    wanted = declared - unknown
-    if fired == wanted:
-        result.findings = others
-        return
-    expects = [d for d in _directives.parse_directives(result.snippet.text) if d.verb == "expect" and not d.problem]
-    if not expects:
-        return
-    parts = []
-    missing, extra = sorted(wanted - fired), sorted(fired - declared)
-    if missing:
-        parts.append(f"no longer triggers {', '.join(missing)}")
-    if extra:
-        parts.append(f"also triggers {', '.join(extra)}")
-    message = f"counter-example declares expect[{', '.join(sorted(declared))}] but {' and '.join(parts)}"
-    result.findings = [*others, meta(result.snippet, "SG006", expects[0].line, expects[0].column, message)]
+    result.raw = [f for f in result.raw if f.rule != code] + findings
 
 
 __all__ = [
