@@ -1,8 +1,13 @@
-"""Import every kind and rule module once, so adding a plugin is adding a file."""
+"""Import every kind and rule module once, so adding a plugin is adding a file.
+
+Extra rule modules outside the package (a project's own rules, or a test that
+injects a broken rule) are named in SNIPPETGUARD_PLUGINS, comma-separated.
+"""
 
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 
 
@@ -13,3 +18,5 @@ def load_all() -> None:
             if not info.name.startswith("_"):
                 importlib.import_module(f"{package_name}.{info.name}")
     importlib.import_module("snippetguard.validators")  # registers the real programs' rules (SG6xx)
+    for name in filter(None, (n.strip() for n in os.environ.get("SNIPPETGUARD_PLUGINS", "").split(","))):
+        importlib.import_module(name)
