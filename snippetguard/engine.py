@@ -6,7 +6,7 @@ it never escapes as a traceback and never lets the snippet through.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from snippetguard import directives, watchdog
@@ -158,15 +158,27 @@ def settle(result: Result, unjudged: Iterable[str] = ()) -> None:
     result.findings = kept + problems
 
 
-def check_snippet(snippet: Snippet) -> Result:
-    """Parse and lint one snippet (and the snippets nested in it, e.g. fences in Markdown)."""
+def check_snippet(snippet: Snippet, *, check_child: Callable[[Snippet], Result] | None = None) -> Result:
+    """Parse and lint one snippet (and the snippets nested in it, e.g. fences in Markdown).
+
+    `check_child` checks the nested snippets (the result cache passes itself).
+    """
+    text = normalise(snippet.text)
+    if text != snippet.text:  # CR or CRLF endings, a BOM: as if read from a file (sources.decode)
+        snippet = replace(snippet, text=text)
     result = Result(snippet)
     kind = KINDS.get(snippet.kind)
     if kind is None:
         result.findings.append(_unknown_kind(snippet))
         return result
-    if len(snippet.text.encode("utf-8", "surrogatepass")) > MAX_SNIPPET_BYTES:
-        size = len(snippet.text.encode("utf-8", "surrogatepass"))
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as err:  # a lone surrogate: no file can hold it, no parser should see it
+        line = text.count("\n", 0, err.start) + 1
+        message = f"not valid Unicode text (lone surrogate U+{ord(text[err.start]):04X})"
+        result.findings.append(meta(snippet, "SG008", line, 1, message))
+        return result
+    if size > MAX_SNIPPET_BYTES:
         message = f"snippet is {size} bytes; the limit is {MAX_SNIPPET_BYTES} bytes"
         result.findings.append(meta(snippet, "SG008", 1, 1, message))
         return result
@@ -190,7 +202,8 @@ def check_snippet(snippet: Snippet) -> Result:
         if children:
             from snippetguard.sources import nested_snippets  # local: sources imports engine types
 
-            result.children = [check_snippet(child) for child in nested_snippets(snippet, children)]
+            check = check_child or check_snippet
+            result.children = [check(child) for child in nested_snippets(snippet, children)]
     result.raw = findings
     settle(result, unjudged=_program_rules_for(snippet.kind))
     return result

@@ -33,13 +33,24 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import bashlex
-import bashlex.ast
-import bashlex.errors
-import bashlex.parser
-
 from snippetguard.containers import EnvVar, Mount, Service, Setting, parse_port_short
 from snippetguard.registry import Kind, ParseError, register_kind
+
+
+class _LazyBashlex:
+    """bashlex builds its LALR tables on import (about 150 ms): pay that only when a line needs it."""
+
+    def __getattr__(self, name: str) -> Any:
+        import bashlex as real
+        import bashlex.ast
+        import bashlex.errors
+        import bashlex.parser
+
+        globals()["bashlex"] = real
+        return getattr(real, name)
+
+
+bashlex: Any = _LazyBashlex()
 
 MAX_NESTING = 6  # heredoc in `sh -c` in heredoc …: deeper than this is not followed
 
