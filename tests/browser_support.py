@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Route
+    from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Response, Route, WebSocketRoute
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_ENV = "SNIPPETGUARD_BROWSER_SITE"
@@ -167,8 +167,7 @@ class Watch:
     def attach(self, context: BrowserContext) -> BrowserContext:
         context.on("request", self._on_request)
         context.on("requestfailed", self._on_failed)
-        context.on("response", lambda response: response.status >= 400 and self.failed.append(
-            f"{response.status} {response.url}"))
+        context.on("response", self._on_response)
         # Abort anything not on the test server: a leak must not reach the network, and the
         # browser must not hang on a host it cannot reach.
         context.route("**/*", self._route)
@@ -187,6 +186,10 @@ class Watch:
         self.requests.append(request.url)
         if not is_local(request.url, self.base):
             self.external.append(f"{request.resource_type} {request.url}")
+
+    def _on_response(self, response: Response) -> None:
+        if response.status >= 400:
+            self.failed.append(f"{response.status} {response.url}")
 
     def _on_failed(self, request: Request) -> None:
         # External ones are aborted on purpose and listed apart; ERR_ABORTED is a late request
@@ -208,7 +211,7 @@ class Watch:
         else:
             route.abort("blockedbyclient")
 
-    def _route_ws(self, ws: Any) -> None:
+    def _route_ws(self, ws: WebSocketRoute) -> None:
         self.external.append(f"websocket {ws.url}")  # the site has no WebSocket, local or not
         ws.close()
 
