@@ -72,29 +72,6 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 
-# Defects of the site found by these tests whose fix is in files this module does not own.
-# Each is matched narrowly; the test still checks everything else and only then reports the
-# defect as an expected failure (xfail) naming the fix. Once fixed, the test simply passes:
-# then delete the entry.
-KNOWN_DEFECTS = {
-    "github-facts": re.compile(r"^xhr https://api\.github\.com/repos/DesterLib/desterlib-docs(/releases/latest)?$"),
-}
-FIXES = {
-    "github-facts": "Material fetches stars/forks/latest release from api.github.com for the header's repo "
-                    "link (repo_url). Fix: theme.custom_dir with partials/source.html lacking "
-                    "data-md-component=\"source\" (the link stays, the fetch goes).",
-    "dark-title-contrast": "in dark mode the insecure title is white on #ff6e6e (contrast 2.7). Fix in "
-                           "snippetguard.css: dark text (e.g. #1a0000, also for the ::before icon) on the slate "
-                           "title, or keep the title background #c62828 in both schemes.",
-    "tabs-expanded": "Markdown expands tabs to spaces, so a copied Caddyfile has spaces where the file has "
-                     "tabs. Fix in mkdocs.yml: pymdownx.superfences: {preserve_tabs: true}.",
-}
-
-
-def _expected_failure(key: str, details: list[str]) -> None:
-    pytest.xfail(f"known defect {key}: {FIXES[key]}\n" + "\n".join(details))
-
-
 try:
     from playwright.sync_api import sync_playwright
 except ImportError:  # reported below: skipped locally, failed under CI
@@ -255,11 +232,7 @@ def test_no_request_leaves_127_0_0_1(sweep: Sweep, sessions: Callable[..., Sessi
     page.wait_for_load_state("networkidle")
     external = sorted(set(sweep.watch.external) | set(session.watch.external))
     assert sweep.watch.requests, "the sweep recorded no request at all: is the network watch attached?"
-    known = [e for e in external if KNOWN_DEFECTS["github-facts"].match(e)]
-    others = [e for e in external if e not in known]
-    assert others == [], "requests to other hosts (aborted by the test):\n" + "\n".join(others)
-    if known:
-        _expected_failure("github-facts", known)
+    assert external == [], "requests to other hosts (aborted by the test):\n" + "\n".join(external)
 
 
 def test_the_network_watch_sees_and_blocks_other_hosts(sessions: Callable[..., Session]) -> None:
@@ -540,9 +513,8 @@ def test_copy_buttons_copy_exactly_the_snippet(sweep: Sweep, sessions: Callable[
     assert missing == [], f"expected code blocks not found (page, file, region): {missing}"
     missing_insecure = [k for k in KNOWN_INSECURE if k not in found_insecure]
     assert missing_insecure == [], f"expected counter-examples not found: {missing_insecure}"
+    assert tabs_expanded == [], "\n".join(tabs_expanded)
     session.assert_clean()
-    if tabs_expanded:
-        _expected_failure("tabs-expanded", tabs_expanded)
 
 
 # -- the insecure example, in both colour schemes -------------------------------------------------
@@ -585,7 +557,6 @@ def test_insecure_example_is_marked_in_light_and_dark_mode(sessions: Callable[..
     title.scroll_into_view_if_needed()
     assert title.is_visible() and title.inner_text().strip(), "the warning's title must be visible"
 
-    dark_title: list[str] = []
     for scheme in ("default", "slate"):
         _set_scheme(page, scheme)
         c = box.evaluate(COLOURS_JS)
@@ -601,16 +572,11 @@ def test_insecure_example_is_marked_in_light_and_dark_mode(sessions: Callable[..
         assert abs(hue_saturation(title_bg)[0]) <= 20, f"{scheme}: title background {c['titleBg']} is not red"
         title_contrast = contrast(over(parse_rgb(c["titleFg"]), title_bg), title_bg)
         low = f"{scheme}: title text {c['titleFg']} on {c['titleBg']} has contrast {title_contrast:.2f} < 4.5"
-        if title_contrast < 4.5 and scheme == "slate" and c["titleBg"] == "rgb(255, 110, 110)":
-            dark_title.append(low)
-        else:
-            assert title_contrast >= 4.5, low
+        assert title_contrast >= 4.5, low
         tint = over(parse_rgb(c["boxBg"]), page_bg)
         assert tint[0] > tint[1] and tint[0] > tint[2], f"{scheme}: the box is not tinted red ({c['boxBg']})"
         assert title.is_visible()
     session.assert_clean()
-    if dark_title:
-        _expected_failure("dark-title-contrast", dark_title)
 
 
 # -- the security checklist ----------------------------------------------------------------------

@@ -9,14 +9,13 @@ crossplane, gixy or nginx reports is already the snippet's own.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+# The `crossplane` module comes from ngxparse, the maintained fork gixy-ng itself parses with.
 from crossplane import analyzer as _analyzer
-from crossplane import parse as _crossplane_parse
+from crossplane import parse_string as _crossplane_parse_string
 
 from snippetguard.registry import Kind, ParseError, register_kind
 
@@ -170,26 +169,18 @@ def _scan(text: str) -> tuple[str, int] | None:
 
 
 def crossplane_parse(text: str, *, check_ctx: bool, check_args: bool) -> tuple[list[dict[str, Any]], Any]:
-    """crossplane's statements for `text` and its first error (an exception) or None.
-
-    crossplane only reads files, so the text goes through a private temporary file.
-    """
-    fd, path = tempfile.mkstemp(prefix="snippetguard-", suffix=".conf")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        payload = _crossplane_parse(
-            path,
-            onerror=lambda exc: exc,
-            catch_errors=False,
-            single=True,
-            comments=False,
-            strict=False,  # third-party modules' directives are for `nginx -t` to judge
-            check_ctx=check_ctx,
-            check_args=check_args,
-        )
-    finally:
-        os.unlink(path)
+    """crossplane's statements for `text` and its first error (an exception) or None."""
+    payload = _crossplane_parse_string(
+        text,
+        filename="snippet.conf",
+        onerror=lambda exc: exc,
+        catch_errors=False,
+        single=True,
+        comments=False,
+        strict=False,  # third-party modules' directives are for `nginx -t` to judge
+        check_ctx=check_ctx,
+        check_args=check_args,
+    )
     errors = payload.get("errors") or []
     parsed = payload["config"][0]["parsed"] if payload.get("config") else []
     return parsed, (errors[0].get("callback") if errors else None)

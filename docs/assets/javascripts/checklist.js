@@ -23,7 +23,10 @@
       var id = mark.getAttribute("data-id");
       box.disabled = false;
       box.checked = stored(id);
-      box.setAttribute("aria-label", item.textContent.trim());
+      // Name the box by the item's own words, not the "(guide · enforced by …)" links after them.
+      var label = item.cloneNode(true);
+      Array.prototype.forEach.call(label.querySelectorAll("a"), function (a) { a.remove(); });
+      box.setAttribute("aria-label", label.textContent.replace(/\(\s*(·\s*enforced by[\s,]*)?\)/, "").trim());
       box.addEventListener("change", function () { store(id, box.checked); });
     });
   }
