@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from snippetguard import directives, watchdog
 from snippetguard.model import Finding, Hit, Origin, Snippet
-from snippetguard.registry import KINDS, RULES, ParseError, Rule, rules_for
+from snippetguard.registry import KINDS, RULES, ParseError, Rule, program_rules_for, rules_for
 
 MAX_SNIPPET_BYTES = 512 * 1024  # documented in the Contributing page; larger is SG008
 
@@ -82,9 +82,9 @@ def _run_rules(snippet: Snippet, parsed: object, rules: Iterable[Rule]) -> list[
     findings: list[Finding] = []
     for rule in rules:
         assert rule.check is not None
+        clock = watchdog.arm()
         try:
-            with watchdog.deadline():
-                hits: list[Hit] = list(rule.check(snippet.text if rule.reads == "text" else parsed))
+            hits: list[Hit] = list(rule.check(snippet.text if rule.reads == "text" else parsed))
         except watchdog.CheckTimeout:
             message = f"rule {rule.code} did not finish within {watchdog.DEFAULT_SECONDS:g} s on this snippet"
             findings.append(meta(snippet, "SG000", 1, 1, message))
@@ -92,6 +92,8 @@ def _run_rules(snippet: Snippet, parsed: object, rules: Iterable[Rule]) -> list[
         except Exception as exc:  # fail closed: a broken rule fails the snippet, by name
             findings.append(meta(snippet, "SG000", 1, 1, f"rule {rule.code} crashed on this snippet: {exc!r}"))
             continue
+        finally:
+            watchdog.disarm(clock)
         findings.extend(make_finding(snippet, rule, h.line, h.column, h.message) for h in hits)
     return findings
 
@@ -211,7 +213,7 @@ def check_snippet(snippet: Snippet, *, check_child: Callable[[Snippet], Result] 
 
 def _program_rules_for(kind: str) -> frozenset[str]:
     """Rules only a real program can raise for `kind`: unjudged until the validators run."""
-    return frozenset(r.code for r in RULES.values() if r.check is None and kind in r.kinds)
+    return program_rules_for(kind)
 
 
 def check_snippets(snippets: Iterable[Snippet]) -> list[Result]:

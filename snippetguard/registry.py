@@ -123,6 +123,7 @@ def define(new: Rule) -> Rule:
     if new.code in RULES:
         raise ValueError(f"rule code {new.code} is defined twice")
     RULES[new.code] = new
+    _generation[0] += 1
     return new
 
 
@@ -131,5 +132,25 @@ def register_kind(kind: Kind) -> Kind:
     return kind
 
 
+_by_kind: dict[tuple[str, int, int], tuple[list[Rule], frozenset[str]]] = {}
+_generation = [0]
+
+
+def _for_kind(kind: str) -> tuple[list[Rule], frozenset[str]]:
+    key = (kind, len(RULES), _generation[0])  # a rule defined or removed later makes a new entry
+    found = _by_kind.get(key)
+    if found is None:
+        checks = [r for r in RULES.values() if r.check is not None and (kind in r.kinds or "*" in r.kinds)]
+        programs = frozenset(r.code for r in RULES.values() if r.check is None and kind in r.kinds)
+        found = _by_kind[key] = (checks, programs)
+    return found
+
+
 def rules_for(kind: str) -> list[Rule]:
-    return [r for r in RULES.values() if r.check is not None and (kind in r.kinds or "*" in r.kinds)]
+    """The rules that check snippets of `kind` (computed once per kind)."""
+    return _for_kind(kind)[0]
+
+
+def program_rules_for(kind: str) -> frozenset[str]:
+    """Rules only a real program raises for `kind` (no check of their own)."""
+    return _for_kind(kind)[1]

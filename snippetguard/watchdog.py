@@ -45,6 +45,18 @@ def _ensure_watcher() -> None:
                 _thread.start()
 
 
+def arm(seconds: float | None = None) -> int:
+    """Start the clock for the calling thread (the cheap form of `deadline`, for hot loops)."""
+    _ensure_watcher()
+    ident = threading.get_ident()
+    _deadlines[ident] = time.monotonic() + (DEFAULT_SECONDS if seconds is None else seconds)
+    return ident
+
+
+def disarm(ident: int) -> None:
+    _deadlines.pop(ident, None)
+
+
 @contextmanager
 def deadline(seconds: float | None = None) -> Iterator[None]:
     _ensure_watcher()

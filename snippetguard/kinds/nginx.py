@@ -106,10 +106,11 @@ class NginxConf:
         return min(max(1, line or 1), self.line_count)
 
 
-def _scan(text: str) -> tuple[str, int] | None:
+def _scan(text: str, top: list[str] | None = None) -> tuple[str, int] | None:
     """Syntax errors crossplane reports badly (at EOF, or without a line), as nginx lexes.
 
     Quotes open only at the start of a word; `#` starts a comment only there too.
+    The names of the top-level directives are appended to `top` on the way.
     """
     stack: list[int] = []
     line, i, n = 1, 0, len(text)
@@ -158,6 +159,11 @@ def _scan(text: str) -> tuple[str, int] | None:
         elif ch == ";":
             pending, word_start = None, True
         else:
+            if pending is None and not stack and top is not None:
+                end = i
+                while end < n and text[end] not in " \t\r\n\f\v;{}\"'":
+                    end += 1
+                top.append(text[i:end])
             pending = pending or line
             word_start = False
         i += 1
@@ -226,13 +232,10 @@ def _message(err: Any) -> str:
 def parse_nginx(text: str) -> NginxConf:
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.split("\n")):
         raise ParseError("empty nginx snippet: expected at least one directive")
-    problem = _scan(text)
+    top: list[str] = []
+    problem = _scan(text, top)  # one pass finds the syntax errors and the top-level names
     if problem is not None:
         raise ParseError(f"nginx config does not parse: {problem[0]}", problem[1])
-    raw, err = crossplane_parse(text, check_ctx=False, check_args=False)
-    if err is not None:
-        raise ParseError(f"nginx config does not parse: {_message(err)}", _error_line(err, text))
-    top = [s["directive"] for s in raw]
     first_error: tuple[str, int] | None = None
     for context in candidate_contexts(top):
         stmts, err = crossplane_parse(context.wrap(text), check_ctx=True, check_args=True)
