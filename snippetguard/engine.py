@@ -74,7 +74,9 @@ def _unknown_kind(snippet: Snippet) -> Finding:
         what = f"code block language '{snippet.lang}'" if snippet.lang else "code block without a language"
         # Report at the opening fence line, where the language is written.
         finding = meta(snippet, "SG002", 1, 1, f"{what}: snippetguard cannot tell what it is, so it cannot check it")
-        return replace(finding, line=max(1, snippet.line_offset), column=max(1, snippet.col_offset + 1), source_line="")
+        fence_line = " " * snippet.col_offset + "```" + snippet.lang  # the opening fence, as usually written
+        return replace(finding, line=max(1, snippet.line_offset), column=max(1, snippet.col_offset + 1),
+                       source_line=fence_line)
     return meta(snippet, "SG002", 1, 1, f"'{snippet.path}': snippetguard cannot tell what kind of file this is")
 
 
