@@ -36,17 +36,14 @@ def on_config(config: Any) -> Any:
 def on_pre_build(config: Any) -> None:
     assert _site is not None
     _site.forget_pages()
-    _site.scan_snippets()
-    _site.check_rule_examples()
+    _site.start()  # checks the snippet files and rule examples on another core while pages render
 
 
 def on_files(files: Any, config: Any) -> Any:
     """Counter-examples are not offered for download; checklist data is not published."""
     assert _site is not None
     _counter_examples.clear()
-    for rel, result in _site.file_results.items():
-        if result.expected:
-            _counter_examples.add(f"{SNIPPETS}/{rel}")
+    _counter_examples.update(f"{SNIPPETS}/{rel}" for rel in _site.counter_example_files)
     for file in list(files):
         if file.src_uri in _counter_examples or file.src_uri == sitecontent.CHECKLIST_FILE:
             files.remove(file)
@@ -101,7 +98,7 @@ def on_post_build(config: Any) -> None:
     """Downloads get the file as readers should use it: no region markers."""
     assert _site is not None
     site_snippets = Path(config["site_dir"]) / SNIPPETS
-    for rel in _site.file_results:
+    for rel in _site.file_results:  # collected by on_env
         target = site_snippets / rel
         if target.is_file():
             text = target.read_text(encoding="utf-8")

@@ -130,8 +130,22 @@ def _cacheable(snippet: Snippet) -> bool:
     return snippet.kind in KINDS and snippet.kind not in ("markdown", "yaml")
 
 
+def _memo_key(snippet: Snippet) -> tuple[str, str, str, int, int, str]:
+    return (snippet.text, snippet.kind, snippet.path, snippet.line_offset, snippet.col_offset, snippet.origin.value)
+
+
+def known(snippet: Snippet) -> bool:
+    """True when this process already holds the result (no work left for it)."""
+    return _memo_key(snippet) in _MEMO
+
+
+def remember(result: Result) -> None:
+    """Keep a result computed elsewhere (a worker process) as if checked here."""
+    _MEMO.setdefault(_memo_key(result.snippet), result)
+
+
 def check(snippet: Snippet) -> Result:
-    key = (snippet.text, snippet.kind, snippet.path, snippet.line_offset, snippet.col_offset, snippet.origin.value)
+    key = _memo_key(snippet)
     result = _MEMO.get(key)
     if result is not None:
         return result
@@ -149,3 +163,10 @@ def check(snippet: Snippet) -> Result:
 
 def clear() -> None:
     _MEMO.clear()
+
+
+def _after_fork_in_child() -> None:
+    _disk.clear()  # SQLite connections must not cross a fork: the child opens its own
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -21,6 +21,7 @@ from snippetguard.embed import EmbedError, load
 from snippetguard.engine import Result, meta
 from snippetguard.markdown import Fence, find_fences
 from snippetguard.model import Finding, Origin, Snippet
+from snippetguard.parallel import Batch
 from snippetguard.registry import KINDS, RULES, Rule
 from snippetguard.sources import Nested, Unreadable, nested_snippets, read_snippet
 
@@ -66,6 +67,10 @@ class DocSite:
         self.page_blocks: dict[str, int] = {}
         self.examples: list[tuple[Rule, int | None, bool, Result]] = []  # rule, line, insecure?, result
         self.programs: validators.Report | None = None
+        self.counter_example_files: set[str] = set()
+        self._batch: Batch | None = None
+        self._pending_files: list[str] = []
+        self._pending_examples: list[tuple[Rule, int | None, bool, Snippet]] = []
 
     # -- snippet files -------------------------------------------------------------------------
     def display(self, path: Path) -> str:
@@ -77,10 +82,15 @@ class DocSite:
     def snippet_files(self) -> list[Path]:
         return sorted(p for p in self.snippets_dir.rglob("*") if p.is_file() or p.is_symlink())
 
-    def scan_snippets(self) -> None:
-        """Check every snippet file and index the texts pages may embed."""
+    def start(self) -> None:
+        """Index every snippet file and rule example, and start checking them on another core.
+
+        `collect()` waits for the results; MkDocs renders the pages in between.
+        """
         self.known = {}
         self.file_results = {}
+        self.counter_example_files = set()
+        pending: list[tuple[str, Snippet]] = []
         for path in self.snippet_files():
             shown = self.display(path)
             rel = path.relative_to(self.snippets_dir).as_posix()
@@ -94,11 +104,29 @@ class DocSite:
                 snippet = Snippet("", "json", shown)
                 self.file_results[rel] = Result(snippet, [meta(snippet, "SG008", 1, 1, f"cannot read: {err}")])
                 continue
-            self.file_results[rel] = result_cache.check(snippet)
+            pending.append((rel, snippet))
             self._index_file(rel, shown, snippet.text)
+        examples = self._rule_examples()
+        self._pending_files = [rel for rel, _ in pending]
+        self._batch = Batch([s for _, s in pending] + [s for _, _, _, s in examples])
+        self._pending_examples = examples
+
+    def collect(self) -> None:
+        """Wait for the checks `start()` began (or run them here, if no worker could)."""
+        if self._batch is None:
+            return
+        results = self._batch.results()
+        self._batch = None
+        files = dict(zip(self._pending_files, results, strict=False))
+        self.file_results.update(files)
+        rest = results[len(self._pending_files):]
+        self.examples = [(rule, line, insecure, result)
+                         for (rule, line, insecure, _), result in zip(self._pending_examples, rest, strict=True)]
 
     def _index_file(self, rel: str, shown: str, raw: str) -> None:
         counter = any(d.verb == "expect" for d in parse_directives(raw))
+        if counter:
+            self.counter_example_files.add(rel)
         for region in [None, *region_names(raw)]:
             try:
                 loaded = load(self.snippets_dir, rel, region)
@@ -107,17 +135,18 @@ class DocSite:
             self.known[digest(loaded.text)] = Known(shown, loaded.first_line, counter)
 
     # -- rule examples (the reference page shows them) ----------------------------------------
-    def check_rule_examples(self) -> None:
-        self.examples = []
+    def _rule_examples(self) -> list[tuple[Rule, int | None, bool, Snippet]]:
+        """The reference page shows every rule's examples: index them and say what each must do."""
+        out = []
         for rule in RULES.values():
             for example in (*rule.insecure, *rule.secure):
                 if example.kind not in KINDS:
                     continue  # macro-call examples: the site build tests prove those
                 insecure = example in rule.insecure
                 where = f"snippetguard rule {rule.code} ({'insecure' if insecure else 'secure'} example)"
-                snippet = Snippet(example.text, example.kind, where, origin=Origin.EXAMPLE)
-                self.examples.append((rule, example.line, insecure, result_cache.check(snippet)))
+                out.append((rule, example.line, insecure, Snippet(example.text, example.kind, where, origin=Origin.EXAMPLE)))
                 self.known[digest(example.text)] = Known(where, 1, insecure)
+        return out
 
     def _example_findings(self) -> list[Finding]:
         """An insecure example must still fire at its line; a secure one must be clean."""
@@ -194,10 +223,12 @@ class DocSite:
 
         Raises validators.ProgramMissing under CI=true when a program is not installed.
         """
+        self.collect()
         self.programs = validators.validate(self.all_results())
         return self.programs
 
     def report(self) -> SiteReport:
+        self.collect()
         report = SiteReport(snippet_files=len(self.file_results), page_blocks=sum(self.page_blocks.values()))
         for result in self.file_results.values():
             report.findings.extend(result.all_findings())

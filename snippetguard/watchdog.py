@@ -57,6 +57,15 @@ def disarm(ident: int) -> None:
     _deadlines.pop(ident, None)
 
 
+def _after_fork_in_child() -> None:
+    global _thread
+    _thread = None  # the watcher thread did not survive the fork: start a new one when needed
+    _deadlines.clear()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 @contextmanager
 def deadline(seconds: float | None = None) -> Iterator[None]:
     _ensure_watcher()
