@@ -31,9 +31,9 @@ def main() -> None:
     checked: list[str] = []
     original = engine.check_snippet
 
-    def counting(snippet: engine.Snippet) -> engine.Result:
+    def counting(snippet: engine.Snippet, **kwargs: object) -> engine.Result:
         checked.append(snippet.path)
-        return original(snippet)
+        return original(snippet, **kwargs)  # type: ignore[arg-type]
 
     engine.check_snippet = counting  # type: ignore[assignment]
     import snippetguard.cache as memo

@@ -102,25 +102,57 @@ def program_near_python(name: str) -> list[str] | None:
     return [found] if found else None
 
 
-_VERSIONS: dict[tuple[str, ...], tuple[float, str]] = {}
+_VERSIONS: dict[tuple[str, ...], tuple[str, str]] = {}
 _VERSIONS_LOCK = threading.Lock()
 
 
 def memo_version(command: list[str], compute: Callable[[], str]) -> str:
-    """Ask a program its version once per process (and again only if the executable changes)."""
+    """Ask a program its version once per executable (size and mtime), kept on disk between builds.
+
+    A warm build would otherwise start one process per program just to learn that nothing changed.
+    """
     key = tuple(command)
     try:
-        stamp = os.stat(command[0]).st_mtime
+        info = os.stat(os.path.realpath(command[0]))
+        stamp = f"{info.st_mtime_ns}:{info.st_size}"
     except OSError:
-        stamp = 0.0
+        stamp = ""
     with _VERSIONS_LOCK:
         known = _VERSIONS.get(key)
         if known and known[0] == stamp:
             return known[1]
-    value = compute()
+    store = Cache.default_root() / "programs" / "versions.json"
+    name = "\0".join(command)
+    try:
+        saved = json.loads(store.read_text(encoding="utf-8")).get(name)
+    except (OSError, ValueError, AttributeError):
+        saved = None
+    if stamp and isinstance(saved, list) and len(saved) == 2 and saved[0] == stamp:
+        value = str(saved[1])
+    else:
+        value = compute()
+        if stamp:
+            _save_version(store, name, stamp, value)
     with _VERSIONS_LOCK:
         _VERSIONS[key] = (stamp, value)
     return value
+
+
+def _save_version(store: Path, name: str, stamp: str, value: str) -> None:
+    try:
+        store.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            data = json.loads(store.read_text(encoding="utf-8"))
+            data = data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            data = {}
+        data[name] = [stamp, value]
+        fd, tmp = tempfile.mkstemp(dir=store.parent, prefix=".versions-")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle)
+        os.replace(tmp, store)  # atomic: a concurrent build reads the old file or the new one
+    except OSError:
+        pass  # no cache: the version is asked again next build
 
 
 def minimal_env(home: str, extra: dict[str, str] | None = None) -> dict[str, str]:
