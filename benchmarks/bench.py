@@ -29,6 +29,7 @@ SIZES = (200, 400) if QUICK else (1000, 2000, 5000, 10000)
 GEN_PAGES, GEN_PER_PAGE = (20, 20) if QUICK else (500, 20)
 BASE_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
 BASE_ENV.pop("CI", None)  # programs missing locally are reported, not fatal, while benchmarking
+BASE_ENV.pop("PYTHONDONTWRITEBYTECODE", None)  # measure builds as they normally run, with bytecode caches
 
 
 def say(text: str) -> None:
