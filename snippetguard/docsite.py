@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from snippetguard import cache as result_cache
 from snippetguard import validators
-from snippetguard.directives import parse_directives, region_names
-from snippetguard.embed import EmbedError, load
+from snippetguard.directives import RegionError, parse_directives, region_names
+from snippetguard.embed import shown as shown_text
 from snippetguard.engine import Result, meta
 from snippetguard.markdown import Fence, find_fences
 from snippetguard.model import Finding, Origin, Snippet
@@ -74,8 +75,9 @@ class DocSite:
 
     # -- snippet files -------------------------------------------------------------------------
     def display(self, path: Path) -> str:
+        """The path people see in findings: relative to the project, as they would type it."""
         try:
-            return str(path.resolve().relative_to(self.display_root.resolve()))
+            return os.path.relpath(path, self.display_root)
         except ValueError:
             return str(path)
 
@@ -129,10 +131,10 @@ class DocSite:
             self.counter_example_files.add(rel)
         for region in [None, *region_names(raw)]:
             try:
-                loaded = load(self.snippets_dir, rel, region)
-            except EmbedError:
+                text, first_line = shown_text(raw, region)
+            except RegionError:
                 continue  # reported when a page asks for it
-            self.known[digest(loaded.text)] = Known(shown, loaded.first_line, counter)
+            self.known[digest(text)] = Known(shown, first_line, counter)
 
     # -- rule examples (the reference page shows them) ----------------------------------------
     def _rule_examples(self) -> list[tuple[Rule, int | None, bool, Snippet]]:

@@ -75,15 +75,19 @@ def load(snippets_dir: Path, rel: str, region: str | None = None) -> Loaded:
     if not kind:
         raise EmbedError(f"snippet file '{rel}' has a name snippetguard cannot classify (see Snippet kinds)")
     expect = tuple(sorted({c for d in parse_directives(raw) if d.verb == "expect" for c in d.codes}))
+    try:
+        text, first = shown(raw, region)
+    except RegionError as err:
+        raise EmbedError(f"snippet file '{rel}': {err}") from None
+    return Loaded(rel.replace("\\", "/"), path, kind, text, first, expect, region)
+
+
+def shown(raw: str, region: str | None = None) -> tuple[str, int]:
+    """What readers see of a file (or of one region): text without markers, and its first line."""
     if region is None:
-        text, first = strip_for_display(raw), 1
-    else:
-        try:
-            part = extract_region(raw, region)
-        except RegionError as err:
-            raise EmbedError(f"snippet file '{rel}': {err}") from None
-        text, first = strip_for_display(part.text), part.first_line
-    return Loaded(rel.replace("\\", "/"), path, kind, text.rstrip("\n"), first, expect, region)
+        return strip_for_display(raw).rstrip("\n"), 1
+    part = extract_region(raw, region)
+    return strip_for_display(part.text).rstrip("\n"), part.first_line
 
 
 def fence(text: str, lang: str, *, title: str | None = None, hl_lines: str | None = None, indent: str = "") -> str:
