@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from snippetguard import reporters, validators
@@ -62,7 +63,8 @@ def collect(paths: list[str], kind: str | None) -> tuple[list[Result], int]:
             snippet = read_snippet(path, shown, kind)
         except Unreadable as err:
             empty = Snippet("", "json", shown)
-            results.append(Result(empty, [meta(empty, "SG008", err.line, 1, str(err))]))
+            # meta() clamps the line to the (empty) text: put back the line of the first bad byte.
+            results.append(Result(empty, [replace(meta(empty, "SG008", 1, 1, str(err)), line=err.line)]))
             continue
         results.append(check_snippet(snippet))
     return results, checked_files

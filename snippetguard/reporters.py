@@ -10,6 +10,13 @@ from snippetguard.model import Finding, Severity
 from snippetguard.registry import RULES, SITE_URL
 
 TOKEN_END_RE = re.compile(r"\s|$")
+# Control characters (not tab) from a snippet: shown escaped, so no snippet can forge a line of the report
+# or move the terminal's cursor (ANSI escapes) to hide one.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _inert(value: str) -> str:
+    return CONTROL_RE.sub(lambda m: repr(m.group(0))[1:-1], value)
 
 
 def _caret(source: str, column: int) -> tuple[str, str]:
@@ -21,8 +28,9 @@ def _caret(source: str, column: int) -> tuple[str, str]:
     end = start
     if start < len(source):
         end = TOKEN_END_RE.search(source, start + 1).start() if source[start] not in " \t" else start + 1
-    prefix = source[:start].expandtabs(4)
-    return source.expandtabs(4), " " * len(prefix) + "^" * max(1, len(source[start:end].expandtabs(4)))
+    prefix = _inert(source[:start]).expandtabs(4)
+    token = _inert(source[start:end]).expandtabs(4)
+    return _inert(source).expandtabs(4), " " * len(prefix) + "^" * max(1, len(token))
 
 
 def _paint(text: str, code: str, color: bool) -> str:
@@ -34,7 +42,8 @@ def text(findings: Iterable[Finding], *, color: bool = False, summary: bool = Tr
     out: list[str] = []
     for f in findings:
         sev = "31" if f.severity == Severity.ERROR else "33"
-        head = f"{_paint(f'{f.path}:{f.line}:{f.column}', '1', color)}  {_paint(f.rule, '1;' + sev, color)}  {f.message}"
+        where = f"{_inert(f.path)}:{f.line}:{f.column}"
+        head = f"{_paint(where, '1', color)}  {_paint(f.rule, '1;' + sev, color)}  {_inert(f.message)}"
         if f.severity == Severity.WARNING:
             head += "  (warning)"
         out.append(head)

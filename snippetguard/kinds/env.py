@@ -37,7 +37,7 @@ def _value(rest: str, lines: list[str], index: int) -> tuple[str, str, int]:
             if end >= 0:
                 tail = body[end + 1 :].strip()
                 if tail and not tail.startswith("#"):
-                    raise ParseError(f"unexpected text after the closing quote: {tail!r}", index + 1 + consumed)
+                    raise ParseError(f"unexpected text after the closing quote: {tail[:60]!r}", index + 1 + consumed)
                 return body[:end], quote, consumed
             if quote == "'" or index + consumed + 1 >= len(lines):
                 raise ParseError(f"the {quote} quote opened here is never closed", index + 1)

@@ -40,6 +40,8 @@ class Context:
         return self.prefix + text + self.suffix
 
 
+MAX_DEPTH = 100  # nested blocks; real configurations nest a handful
+
 # Tried in this order; the first whose full parse succeeds wins.
 CONTEXTS: tuple[Context, ...] = (
     Context("main", "", ()),
@@ -150,6 +152,8 @@ def _scan(text: str, top: list[str] | None = None) -> tuple[str, int] | None:
             continue
         elif ch == "{":
             stack.append(line)
+            if len(stack) > MAX_DEPTH:  # crossplane and gixy recurse per block: stop before they break
+                return f"blocks nest deeper than {MAX_DEPTH} levels; no configuration needs that", line
             pending, word_start = None, True
         elif ch == "}":
             if not stack:

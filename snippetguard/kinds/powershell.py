@@ -94,11 +94,15 @@ class PowerShellScript:
 def _split(items: list[Item]) -> list[list[Item]]:
     """Statements of one level: split at `;`, `&&`, `||` and newlines (not after or before a `|`)."""
     statements: list[list[Item]] = [[]]
+    following: list[Item | None] = [None] * (len(items) + 1)  # the next item that is not a newline, in one pass
+    for k in range(len(items) - 1, -1, -1):
+        item = items[k]
+        following[k] = following[k + 1] if isinstance(item, Token) and item.kind == "newline" else item
     for k, item in enumerate(items):
         if isinstance(item, Token) and (item.kind == "newline" or (item.kind == "op" and item.text in (";", "&&", "||"))):
             if item.kind == "newline":
                 before = statements[-1][-1] if statements[-1] else None
-                after = next((i for i in items[k + 1 :] if not (isinstance(i, Token) and i.kind == "newline")), None)
+                after = following[k + 1]
                 if _is_pipe(before) or _is_pipe(after):
                     continue
             statements.append([])

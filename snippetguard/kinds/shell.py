@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from snippetguard.containers import EnvVar, Mount, Service, Setting, parse_port_short
+from snippetguard.containers import EnvVar, Mount, Port, Service, Setting, parse_port_short
 from snippetguard.registry import Kind, ParseError, register_kind
 
 
@@ -180,6 +180,7 @@ def extract_transcript(text: str) -> tuple[str, list[int]] | None:
     out: list[str] = []
     shifts: list[int] = []
     continuing = False  # the previous command line ended with a backslash
+    operator = False  # … or with `&&`, `||` or `|`: bash prompts `> ` for the rest of the command
     heredoc_delims: list[str] = []  # here-documents opened by command lines, still open
     for line in lines:
         if heredoc_delims:  # body lines of a here-document typed at the `> ` prompt
@@ -190,7 +191,7 @@ def extract_transcript(text: str) -> tuple[str, list[int]] | None:
             out.append(body)
             shifts.append(cut)
             continue
-        if continuing:
+        if continuing or (operator and line.startswith(CONTINUATION_PROMPT)):
             cut = len(CONTINUATION_PROMPT) if line.startswith(CONTINUATION_PROMPT) else 0
         elif match := PROMPT_RE.match(line):
             cut = match.end()
@@ -199,12 +200,13 @@ def extract_transcript(text: str) -> tuple[str, list[int]] | None:
         else:
             out.append("")  # program output
             shifts.append(0)
-            continuing = False
+            continuing = operator = False
             continue
         command = line[cut:]
         out.append(command)
         shifts.append(cut)
         continuing = _ends_with_backslash(command)
+        operator = command.rstrip().endswith(("&&", "||", "|"))
         heredoc_delims.extend(m.group(2) for m in TRANSCRIPT_HEREDOC_RE.finditer(command))
     return "\n".join(out), shifts
 
@@ -672,6 +674,10 @@ STDBUF_VALUE_SHORT = frozenset("ioe")
 STDBUF_VALUE_LONG = frozenset({"--input", "--output", "--error"})
 EXEC_VALUE_SHORT = frozenset("a")
 ASSIGNMENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
+FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
+XARGS_VALUE_SHORT = frozenset("adEILnPs")
+XARGS_VALUE_LONG = frozenset({"--arg-file", "--delimiter", "--eof", "--replace", "--max-lines", "--max-args",
+                              "--max-procs", "--max-chars", "--process-slot-var"})
 WRAPPERS = frozenset({"sudo", "doas", "env", "command", "builtin", "exec", "nohup", "time", "nice", "timeout", "stdbuf"})
 
 
@@ -840,7 +846,7 @@ def _is_bind_source(source: str) -> bool:
 def _short_volume(raw: str, line: int, column: int) -> Mount:
     """Docker's `-v SOURCE:TARGET[:OPTIONS]` (also `C:\\path:/target`)."""
     parts = raw.split(":")
-    if len(parts) >= 2 and len(parts[0]) == 1 and parts[1][:1] in "\\/":
+    if len(parts) >= 2 and len(parts[0]) == 1 and parts[0].isalpha() and parts[1][:1] in "\\/":  # not `/:/host`
         parts = [parts[0] + ":" + parts[1], *parts[2:]]
     if len(parts) == 1:
         return Mount(raw, None, parts[0], False, False, line, column)
@@ -909,6 +915,8 @@ def docker_service(command: Command) -> Service | None:
         k = 1
         while k < len(text):
             ch = text[k]
+            if ch == "P":  # --publish-all, clustered or not
+                _apply_run_option(service, "--publish-all", "true", *word.at(k))
             if ch in RUN_VALUE_SHORT:
                 if k + 1 < len(text):
                     value, (line, column) = text[k + 1 :], word.at(k + 1)
@@ -931,6 +939,9 @@ def _apply_run_option(service: Service, option: str, value: str, line: int, colu
     """Record one `docker run` option on `service`; returns the container name for `--name`."""
     if option in ("-p", "--publish"):
         service.ports.append(parse_port_short(value, line, column))
+    elif option == "--publish-all":  # every port the image exposes, on every interface
+        if value.lower() not in ("false", "0"):
+            service.ports.append(Port("--publish-all", None, None, "(every exposed port)", line, column))
     elif option in ("-v", "--volume"):
         service.mounts.append(_short_volume(value, line, column))
     elif option == "--mount":
@@ -1367,7 +1378,23 @@ class _Parser:
             word = _shell_string(command)
             if word is not None and not word.has_substitution:
                 found.extend(self.string_script(command, word))
+            found.extend(self.run_by(command))
         return found
+
+    def run_by(self, command: Command) -> list[Command]:
+        """`find … -exec chmod 777 {} +`, `xargs chmod 777`: the command they run, as a command of its own."""
+        args = list(command.args) if command.executed else []
+        spans: list[tuple[int, int]] = []
+        if command.name == "find":
+            for i, word in enumerate(args):
+                if word.text in FIND_EXEC:
+                    end = next((k for k in range(i + 1, len(args)) if args[k].text in (";", "+")), len(args))
+                    spans.append((i + 1, end))
+        elif command.name == "xargs":
+            spans.append((_skip_options(args, 0, XARGS_VALUE_SHORT, XARGS_VALUE_LONG), len(args)))
+        found = [self.command(args[start:end], [], [], self.next_pipeline(), 0, 1, (command, args[start], command.name))
+                 for start, end in spans if start < end]
+        return found + self.nested(found) if found else found
 
     def heredoc_script(self, command: Command, heredoc: Heredoc) -> list[Command]:
         outer = self.locate

@@ -8,6 +8,7 @@ before anything walks it.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,6 +23,8 @@ except ImportError:  # pragma: no cover - libyaml is in the pinned wheel
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_EXPANDED_NODES = 100_000
+MAX_DEPTH = 100  # levels of nesting (aliases expanded); real files nest a dozen at most
+SAFE_COMPOSE_DEPTH = 2_000  # below this bound libyaml's composer is safe without counting (it dies past ~20,000)
 MERGE_TAG = "tag:yaml.org,2002:merge"
 TRUE_WORDS = frozenset({"true", "yes", "on", "y", "1"})
 
@@ -34,24 +37,93 @@ def col_of(node: Node) -> int:
     return node.start_mark.column + 1
 
 
-def _error_position(err: yaml.MarkedYAMLError) -> tuple[int, int]:
+# Line breaks to YAML 1.1 (PyYAML; Compose's parser agrees) but not to the snippet's own numbering,
+# which counts "\n" only: marks are renumbered from their character index when the text holds one.
+YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+
+
+def _renumbered(mark: Any, starts: list[int]) -> yaml.Mark:
+    line = bisect.bisect_right(starts, mark.index)
+    return yaml.Mark(mark.name, mark.index, line - 1, mark.index - starts[line - 1], None, None)
+
+
+def _renumber_nodes(root: Node, starts: list[int]) -> None:
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        node.start_mark = _renumbered(node.start_mark, starts)
+        node.end_mark = _renumbered(node.end_mark, starts)
+        if isinstance(node, MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+
+
+def _error_position(err: yaml.MarkedYAMLError, starts: list[int] | None = None) -> tuple[int, int]:
     mark = err.problem_mark or err.context_mark
+    if mark and starts is not None:
+        mark = _renumbered(mark, starts)
     return (mark.line + 1, mark.column + 1) if mark else (1, 1)
+
+
+def _nesting_bound(text: str) -> int:
+    """An upper bound on the nesting libyaml's composer recurses into (it recurses in C: far too
+    deep, e.g. `[` 60,000 times or `- ` as often on one line, and the process dies of a segfault).
+
+    A flow collection needs a `[` or `{` (twice: `[a: [b: …]]` nests an implicit mapping); a block
+    collection needs a deeper column than its parent (twice: indentless sequences).
+    """
+    longest = max(map(len, text.split("\n")), default=0)
+    return 2 * (text.count("[") + text.count("{") + longest + 1)
+
+
+def _check_event_depth(text: str, starts: list[int] | None) -> None:
+    """The real nesting, from libyaml's event stream (a state machine, no recursion), stopped early."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = _renumbered(event.start_mark, starts) if starts is not None else event.start_mark
+                raise ParseError(f"YAML nests deeper than {MAX_DEPTH} levels; no configuration needs that",
+                                 mark.line + 1, mark.column + 1)
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
 
 
 def compose_document(text: str) -> Node | None:
     """The single YAML document in `text` as a node tree, or None when empty."""
+    starts = _line_starts(text) if any(ch in text for ch in YAML_ONLY_BREAKS) else None
     try:
+        if _nesting_bound(text) > SAFE_COMPOSE_DEPTH:
+            _check_event_depth(text, starts)
         documents = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as err:
-        line, col = _error_position(err)
+        line, col = _error_position(err, starts)
         problem = err.problem or str(err)
         lines = text.split("\n")
         if line <= len(lines) and "\t" in lines[line - 1][: col + 1]:
             problem += " (a tab: YAML indentation must use spaces)"
         raise ParseError(f"YAML does not parse: {problem}", line, col) from None
+    except yaml.reader.ReaderError as err:  # a character YAML refuses: say which, and on which line
+        line = text.count("\n", 0, err.position) + 1
+        column = err.position - text.rfind("\n", 0, err.position)
+        problem = f"unacceptable character U+{err.character:04X} ({err.reason})"
+        raise ParseError(f"YAML does not parse: {problem}", line, column) from None
     except yaml.YAMLError as err:
         raise ParseError(f"YAML does not parse: {err}") from None
+    if starts is not None:
+        for document in documents:
+            if document is not None:
+                _renumber_nodes(document, starts)
     if len(documents) > 1:
         second = documents[1]
         raise ParseError(
@@ -67,8 +139,14 @@ def compose_document(text: str) -> Node | None:
 
 
 def _check_expansion(root: Node) -> None:
-    """Refuse alias bombs: count nodes as a full expansion would, memoised per node."""
+    """Refuse alias bombs: count nodes as a full expansion would, memoised per node.
+
+    Also refuses an alias inside the node it names (`a: &a [*a]`, infinite when expanded) and
+    nesting deeper than MAX_DEPTH once aliases are expanded.
+    """
     sizes: dict[int, int] = {}
+    depths: dict[int, int] = {}
+    open_nodes: set[int] = set()  # visited, not finished: the path from the root to the current node
     stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
@@ -89,20 +167,35 @@ def _check_expansion(root: Node) -> None:
                     line_of(node),
                     col_of(node),
                 )
+            depths[key] = 1 + max((depths.get(id(c), 0) for c in children), default=0)
+            if depths[key] > MAX_DEPTH:
+                raise _too_deep(node)
+            open_nodes.discard(key)
             continue
+        open_nodes.add(key)
+        if any(id(c) in open_nodes for c in children):
+            raise ParseError("a YAML alias refers to a node that contains it (a structure without end)",
+                             line_of(node), col_of(node))
         sizes.setdefault(key, 0)
         stack.append((node, True))
         stack.extend((c, False) for c in children if id(c) not in sizes)
 
 
+def _too_deep(node: Node) -> ParseError:
+    return ParseError(f"YAML nests deeper than {MAX_DEPTH} levels; no configuration needs that", line_of(node),
+                      col_of(node))
+
+
 def _check_duplicates(root: Node) -> None:
     seen: set[int] = set()
-    stack = [root]
+    stack = [(root, 1)]
     while stack:
-        node = stack.pop()
+        node, depth = stack.pop()
         if id(node) in seen:
             continue
         seen.add(id(node))
+        if depth > MAX_DEPTH:  # rules walk the tree recursively (and so would any YAML loader)
+            raise _too_deep(node)
         if isinstance(node, MappingNode):
             keys: dict[str, Node] = {}
             for key, value in node.value:
@@ -116,9 +209,9 @@ def _check_duplicates(root: Node) -> None:
                             col_of(key),
                         )
                     keys[key.value] = key
-                stack.append(value)
+                stack.append((value, depth + 1))
         elif isinstance(node, SequenceNode):
-            stack.extend(node.value)
+            stack.extend((item, depth + 1) for item in node.value)
 
 
 def pairs(node: Node) -> list[tuple[ScalarNode, Node]]:

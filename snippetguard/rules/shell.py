@@ -722,6 +722,8 @@ def firewall_off(parsed: ShellScript) -> Iterator[Hit]:
             rest = [t for t in texts if t not in ("--force", "-f", "--dry-run")]
             if rest[:1] == ["disable"]:
                 message = "ufw disable turns the firewall off"
+            elif rest[:1] == ["reset"]:
+                message = "ufw reset turns the firewall off (and deletes its rules)"
             elif rest[:2] == ["default", "allow"] and (len(rest) < 3 or rest[2] in ("incoming", "routed")):
                 message = "ufw default allow lets every incoming connection through"
         elif name == "systemctl":
