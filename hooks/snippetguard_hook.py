@@ -40,10 +40,10 @@ def on_pre_build(config: Any) -> None:
 
 
 def on_files(files: Any, config: Any) -> Any:
-    """Counter-examples are not offered for download; checklist data is not published."""
+    """Counter-examples and symlinks leaving the snippets folder are not published; nor is checklist data."""
     assert _site is not None
     _counter_examples.clear()
-    _counter_examples.update(f"{SNIPPETS}/{rel}" for rel in _site.counter_example_files)
+    _counter_examples.update(f"{SNIPPETS}/{rel}" for rel in _site.counter_example_files | _site.outside_files)
     for file in list(files):
         if file.src_uri in _counter_examples or file.src_uri == sitecontent.CHECKLIST_FILE:
             files.remove(file)

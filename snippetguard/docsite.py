@@ -69,6 +69,7 @@ class DocSite:
         self.examples: list[tuple[Rule, int | None, bool, Result]] = []  # rule, line, insecure?, result
         self.programs: validators.Report | None = None
         self.counter_example_files: set[str] = set()
+        self.outside_files: set[str] = set()  # symlinks whose target is not under docs/snippets/
         self._batch: Batch | None = None
         self._pending_files: list[str] = []
         self._pending_examples: list[tuple[Rule, int | None, bool, Snippet]] = []
@@ -92,19 +93,25 @@ class DocSite:
         self.known = {}
         self.file_results = {}
         self.counter_example_files = set()
+        self.outside_files = set()
         pending: list[tuple[str, Snippet]] = []
+        root = self.snippets_dir.resolve()
         for path in self.snippet_files():
             shown = self.display(path)
             rel = path.relative_to(self.snippets_dir).as_posix()
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                # MkDocs would publish the target's content as a static file: refuse the build.
+                self.file_results[rel] = _file_problem(shown, "SG007", 1, "symlink leads outside docs/snippets/; "
+                                                       "copy the file in instead")
+                self.outside_files.add(rel)
+                continue
             try:
                 snippet = read_snippet(path, shown)
             except Unreadable as err:
-                snippet = Snippet("", "json", shown)
-                self.file_results[rel] = Result(snippet, [meta(snippet, "SG008", err.line, 1, str(err))])
+                self.file_results[rel] = _file_problem(shown, "SG008", err.line, str(err))
                 continue
             except OSError as err:
-                snippet = Snippet("", "json", shown)
-                self.file_results[rel] = Result(snippet, [meta(snippet, "SG008", 1, 1, f"cannot read: {err}")])
+                self.file_results[rel] = _file_problem(shown, "SG008", 1, f"cannot read: {err}")
                 continue
             pending.append((rel, snippet))
             self._index_file(rel, shown, snippet.text)
@@ -244,6 +251,11 @@ class DocSite:
             for result in self.page_results.get(src_path, []):
                 report.findings.extend(result.all_findings())
         return report
+
+
+def _file_problem(path: str, code: str, line: int, message: str) -> Result:
+    """A snippet file that cannot be checked at all: the finding keeps its real line."""
+    return Result(Snippet("", "json", path), [_finding(RULES[code], path, line, message)])
 
 
 def _finding(rule: Rule, path: str, line: int, message: str) -> Finding:

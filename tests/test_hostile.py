@@ -412,8 +412,6 @@ def test_a_symlink_leaving_the_snippets_folder_is_refused_by_the_build(tmp_path:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="docsite.DocSite.snippet_files checks a symlink's target as a snippet and "
-                   "MkDocs publishes it: the build must refuse a snippet file that resolves outside docs/snippets/")
 def test_a_symlink_leaving_the_snippets_folder_is_never_published(tmp_path: Path) -> None:
     site = _fresh_site(tmp_path / "site")
     secret = tmp_path / "outside.yml"
@@ -421,7 +419,8 @@ def test_a_symlink_leaving_the_snippets_folder_is_never_published(tmp_path: Path
     os.symlink(secret, site / "docs" / "snippets" / "compose" / "zz-escape.yml")
     proc = build(site, env={"SNIPPETGUARD_PROGRAMS": "0"})
     published = [p for p in (site / "site").rglob("*") if p.is_file() and b"sg-outside-secret" in p.read_bytes()]
-    assert proc.returncode != 0 or not published, f"published: {published}"
+    assert proc.returncode != 0 and not published, f"published: {published}"
+    assert "docs/snippets/compose/zz-escape.yml:1:1  SG007  symlink leads outside docs/snippets/" in proc.stdout + proc.stderr
 
 
 @pytest.mark.slow
@@ -444,14 +443,12 @@ def test_hostile_snippet_files_fail_the_build_by_name(tmp_path: Path) -> None:
     assert proc.returncode == 1, out[-3000:]
     assert "Traceback" not in out and "SG000" not in out, out[-3000:]
     for rel, (_, rule, line) in files.items():
-        where = f"docs/snippets/{rel}:" + ("" if rel.endswith("latin1.sh") else f"{line}:")  # see the xfail below
+        where = f"docs/snippets/{rel}:{line}:"
         assert re.search(rf"{re.escape(where)}\d*:?\d*  {rule}  ", out), (rel, out[-3000:])
     assert not (site / "site" / "index.html").exists()
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="docsite.DocSite.start builds the SG008 finding with meta() on an empty "
-                   "snippet, which clamps the line of the first bad byte to 1 (the CLI had the same bug: fixed)")
 def test_the_build_names_the_line_of_the_first_bad_byte(tmp_path: Path) -> None:
     site = copy_site(tmp_path)
     (site / "docs" / "snippets" / "shell" / "zz-latin1.sh").write_bytes(b"echo ok\necho caf\xe9\n")

@@ -131,11 +131,15 @@ def test_gixy_never_runs_on_a_config_crossplane_rejects(monkeypatch: pytest.Monk
     """gixy reports "no issues" on a config it cannot parse; the rules never hand it one."""
     import gixy.core.manager
 
+    from snippetguard.rules import nginx as nginx_rules
+
     calls: list[str] = []
     real = gixy.core.manager.Manager.audit
 
     def spy(self: object, file_path: str, *args: object, **kwargs: object) -> object:
-        calls.append(Path(file_path).read_text(encoding="utf-8"))
+        # gixy audits the nginx kind's own crossplane parse of the wrapped text (no second lexing)
+        payload = nginx_rules._PARSED[file_path]
+        calls.append(payload["config"][0]["file"] and _wrapped_text(payload))
         return real(self, file_path, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(gixy.core.manager.Manager, "audit", spy)
@@ -147,7 +151,21 @@ def test_gixy_never_runs_on_a_config_crossplane_rejects(monkeypatch: pytest.Monk
     result = check_snippet(Snippet(fixed, "nginx", "fixed.conf"))
     assert [(f.rule, f.line) for f in result.findings] == [("SG401", 3)]
     assert len(calls) == 1, "gixy runs once per snippet, however many rules read its issues"
-    assert calls[0].startswith("http { ") and calls[0].split("\n")[2].strip() == "alias /srv/files/;"
+    assert calls[0] == "http > server > location /files > alias /srv/files/; (line 3)"
+
+
+def _wrapped_text(payload: dict[str, object]) -> str:
+    """The innermost directive of a crossplane payload, with its path of blocks and its line."""
+    stmts = payload["config"][0]["parsed"]  # type: ignore[index]
+    path: list[str] = []
+    while stmts:
+        stmt = next(s for s in stmts if s["directive"] != "#")
+        label = " ".join([stmt["directive"], *stmt.get("args", [])])
+        if "block" not in stmt:
+            return " > ".join([*path, label + ";"]) + f" (line {stmt['line']})"
+        path.append(label)
+        stmts = stmt["block"]
+    return " > ".join(path)
 
 
 def test_gixy_is_configured_once_with_only_the_mapped_plugins() -> None:

@@ -88,6 +88,7 @@ class NginxConf:
     context: Context
     directives: list[Directive]
     memo: dict[str, Any] = field(default_factory=dict)  # per-snippet results shared by rules (gixy)
+    payload: dict[str, Any] = field(default_factory=dict)  # crossplane's parse of `wrapped`, reused by gixy
 
     @property
     def wrapped(self) -> str:
@@ -180,20 +181,27 @@ def _scan(text: str, top: list[str] | None = None) -> tuple[str, int] | None:
 
 def crossplane_parse(text: str, *, check_ctx: bool, check_args: bool) -> tuple[list[dict[str, Any]], Any]:
     """crossplane's statements for `text` and its first error (an exception) or None."""
+    parsed, err, _ = crossplane_payload(text, check_ctx=check_ctx, check_args=check_args)
+    return parsed, err
+
+
+def crossplane_payload(text: str, *, check_ctx: bool, check_args: bool) -> tuple[list[dict[str, Any]], Any, Any]:
+    """Statements, first error, and the whole payload: parsed with comments, as gixy-ng asks crossplane,
+    so that gixy can audit this very parse instead of lexing the text again."""
     payload = _crossplane_parse_string(
         text,
         filename="snippet.conf",
         onerror=lambda exc: exc,
         catch_errors=False,
         single=True,
-        comments=False,
+        comments=True,
         strict=False,  # third-party modules' directives are for `nginx -t` to judge
         check_ctx=check_ctx,
         check_args=check_args,
     )
     errors = payload.get("errors") or []
     parsed = payload["config"][0]["parsed"] if payload.get("config") else []
-    return parsed, (errors[0].get("callback") if errors else None)
+    return parsed, (errors[0].get("callback") if errors else None), payload
 
 
 def _allowed(name: str, ctx: tuple[str, ...]) -> bool:
@@ -217,6 +225,8 @@ def candidate_contexts(top_level: list[str]) -> list[Context]:
 def _build(stmts: list[dict[str, Any]], parent: Directive | None) -> list[Directive]:
     out: list[Directive] = []
     for stmt in stmts:
+        if stmt["directive"] == "#":
+            continue  # a comment (kept in the parse for gixy)
         node = Directive(stmt["directive"], list(stmt.get("args") or []), int(stmt.get("line") or 1), parent=parent)
         if "block" in stmt:
             node.block = _build(stmt["block"], node)
@@ -242,13 +252,13 @@ def parse_nginx(text: str) -> NginxConf:
         raise ParseError(f"nginx config does not parse: {problem[0]}", problem[1])
     first_error: tuple[str, int] | None = None
     for context in candidate_contexts(top):
-        stmts, err = crossplane_parse(context.wrap(text), check_ctx=True, check_args=True)
+        stmts, err, payload = crossplane_payload(context.wrap(text), check_ctx=True, check_args=True)
         if err is not None:
             first_error = first_error or (_message(err), _error_line(err, text))
             continue
         for _ in range(context.depth):  # unwrap the blocks the prefix opened
             stmts = stmts[0].get("block", []) if stmts else []
-        return NginxConf(text, context, _build(stmts, None))
+        return NginxConf(text, context, _build(stmts, None), payload=payload)
     assert first_error is not None
     raise ParseError(f"nginx rejects this: {first_error[0]}", first_error[1])
 

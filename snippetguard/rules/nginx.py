@@ -9,10 +9,7 @@ gixy reports "no issues" on a config it cannot parse.
 
 from __future__ import annotations
 
-import atexit
 import logging
-import os
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -62,34 +59,43 @@ def _gixy_config() -> Any:
     return Config(plugins=sorted(GIXY_PLUGINS), allow_includes=False, load_default_vars=False)
 
 
-@cache
-def _gixy_manager() -> tuple[Any, str]:
-    """One gixy Manager per process, and one scratch file for it to read (gixy parses files).
+_PARSED: dict[str, Any] = {}  # scratch path -> crossplane payload the audit must use (under _GIXY_LOCK)
 
-    Building a Manager imports and instantiates every plugin: a third of gixy's time per
-    snippet when done each time. Plugins are re-created per audit (below), so no
-    finding carries over from one snippet to the next.
+
+@cache
+def _gixy_manager() -> Any:
+    """One gixy Manager per process, auditing the snippet's own crossplane parse.
+
+    Building a Manager imports and instantiates every plugin (a third of gixy's time per snippet
+    when done each time); plugins are re-created per audit below, so no finding carries over.
+    gixy reads configurations from files and lexes them again; it is handed the parse the nginx
+    kind already made (same crossplane, same options as gixy's own call) instead.
     """
     import gixy.core.manager as gixy_manager
     from gixy.core.variable_catalog import load_variable_catalog
+    from gixy.parser.raw_parser import RawParser
 
     # gixy rebuilds its (read-only) catalog of nginx variables for every audit: a quarter of its
     # time per snippet. One per process gives the same answers.
     catalog = load_variable_catalog(None, False)
     gixy_manager.load_variable_catalog = lambda paths=None, load_default_vars=False: catalog
-    fd, path = tempfile.mkstemp(prefix="snippetguard-gixy-", suffix=".conf")
-    os.close(fd)
-    atexit.register(lambda: os.path.exists(path) and os.unlink(path))
-    return gixy_manager.Manager(config=_gixy_config()), path
+    read_file = RawParser.parse_path
+
+    def parse_path(self: Any, path: str) -> Any:
+        payload = _PARSED.get(path)
+        return self._normalize_crossplane(payload) if payload is not None else read_file(self, path)
+
+    RawParser.parse_path = parse_path
+    return gixy_manager.Manager(config=_gixy_config())
 
 
 def _run_gixy(conf: NginxConf) -> list[GixyIssue]:
     from gixy.core.context import purge_context
 
+    path = "/snippetguard/snippet.conf"  # never read: the audit takes `conf.payload`
     with _GIXY_LOCK:
-        manager, path = _gixy_manager()
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(conf.wrapped)
+        manager = _gixy_manager()
+        _PARSED[path] = conf.payload
         manager.auditor._plugins = []  # fresh plugin instances: issues never leak between snippets
         try:
             manager.audit(path, None)
@@ -105,6 +111,7 @@ def _run_gixy(conf: NginxConf) -> list[GixyIssue]:
                 for issue in plugin.issues
             ]
         finally:
+            _PARSED.clear()
             manager.auditor._plugins = []
             purge_context()  # what leaving `with Manager()` did: gixy's variable contexts are global
 
