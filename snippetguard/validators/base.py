@@ -13,6 +13,7 @@ import tempfile
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -73,9 +74,17 @@ class Validator(ABC):
     def locate(self) -> list[str] | None:
         """The command (argv prefix) that runs the program, or None when it is not installed."""
 
-    @abstractmethod
+    version_args: ClassVar[tuple[str, ...]] = ("--version",)
+
     def version(self, command: list[str]) -> str:
-        """A string that changes whenever the program's verdicts may change."""
+        """A string that changes whenever the program's verdicts may change (asked once per executable)."""
+
+        def ask() -> str:
+            out = subprocess.run([*command, *self.version_args], capture_output=True, text=True, check=False,
+                                 timeout=30)
+            return out.stdout.strip() or out.stderr.strip()
+
+        return memo_version(command, ask)
 
     def prepare(self, snippet: Snippet) -> str | None:
         """The text handed to the program, or None to leave this snippet unchecked."""
@@ -84,6 +93,19 @@ class Validator(ABC):
     @abstractmethod
     def check(self, command: list[str], jobs: list[Job], workers: int, counters: Counters) -> dict[int, Verdict]:
         """Run the program over the jobs (batched when it can); a verdict for every job index."""
+
+
+class OneProcessPerSnippet(Validator):
+    """A program that reads one file per run: runs spread over the cores, one snippet each."""
+
+    def check(self, command: list[str], jobs: list[Job], workers: int, counters: Counters) -> dict[int, Verdict]:
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            verdicts = pool.map(lambda job: self.check_one(command, job, counters), jobs)
+            return dict(zip([job.index for job in jobs], verdicts, strict=True))
+
+    @abstractmethod
+    def check_one(self, command: list[str], job: Job, counters: Counters) -> Verdict:
+        """Run the program on one snippet."""
 
 
 def truthy_env(name: str, default: bool) -> bool:

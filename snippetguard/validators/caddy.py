@@ -11,19 +11,17 @@ import re
 import shutil
 import subprocess
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from snippetguard.kinds.caddy import ENV_RE
 from snippetguard.validators.base import (
     Counters,
     Job,
+    OneProcessPerSnippet,
     Problem,
-    Validator,
     Verdict,
     failure,
     line_of_quoted,
-    memo_version,
     minimal_env,
     program_near_python,
     run,
@@ -60,7 +58,7 @@ def parse_error(text: str, output: str) -> Problem:
     return Problem(line, 1, f"caddy adapt: {message or 'rejected (no message)'}")
 
 
-class CaddyAdapt(Validator):
+class CaddyAdapt(OneProcessPerSnippet):
     name = "caddy adapt"
     rule = "SG603"
     kinds = ("caddy",)
@@ -71,19 +69,9 @@ class CaddyAdapt(Validator):
     def locate(self) -> list[str] | None:
         return program_near_python("caddy")
 
-    def version(self, command: list[str]) -> str:
-        def ask() -> str:
-            out = subprocess.run([*command, "version"], capture_output=True, text=True, check=False, timeout=30)
-            return out.stdout.strip() or out.stderr.strip()
+    version_args = ("version",)
 
-        return memo_version(command, ask)
-
-    def check(self, command: list[str], jobs: list[Job], workers: int, counters: Counters) -> dict[int, Verdict]:
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            return dict(zip([j.index for j in jobs], pool.map(lambda j: self._one(command, j, counters), jobs),
-                            strict=True))
-
-    def _one(self, command: list[str], job: Job, counters: Counters) -> Verdict:
+    def check_one(self, command: list[str], job: Job, counters: Counters) -> Verdict:
         workdir = tempfile.mkdtemp(prefix="snippetguard-caddy-")
         try:
             config = Path(workdir, "Caddyfile")

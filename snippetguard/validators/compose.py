@@ -7,7 +7,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode
@@ -18,12 +17,11 @@ from snippetguard.registry import ParseError
 from snippetguard.validators.base import (
     Counters,
     Job,
+    OneProcessPerSnippet,
     Problem,
-    Validator,
     Verdict,
     failure,
     first_line_with,
-    memo_version,
     minimal_env,
     program_near_python,
     run,
@@ -125,7 +123,7 @@ def _clean(stderr: str, workdir: str) -> str:
     return message.replace(f"{workdir}/compose.yaml", "the file").replace(workdir, ".")
 
 
-class ComposeConfig(Validator):
+class ComposeConfig(OneProcessPerSnippet):
     name = "docker compose config"
     rule = "SG601"
     kinds = ("compose",)
@@ -149,21 +147,10 @@ class ComposeConfig(Validator):
             return [docker, "compose"]
         return None
 
-    def version(self, command: list[str]) -> str:
-        def ask() -> str:
-            out = subprocess.run([*command, "version", "--short"], capture_output=True, text=True, check=False,
-                                 timeout=30)
-            return out.stdout.strip() or out.stderr.strip()
+    version_args = ("version", "--short")
 
-        return memo_version(command, ask)
-
-    def check(self, command: list[str], jobs: list[Job], workers: int, counters: Counters) -> dict[int, Verdict]:
-        # Compose merges several -f files into one project, so each snippet gets its own process.
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            return dict(zip([j.index for j in jobs], pool.map(lambda j: self._one(command, j, counters), jobs),
-                            strict=True))
-
-    def _one(self, command: list[str], job: Job, counters: Counters) -> Verdict:
+    # Compose merges several -f files into one project, so each snippet gets its own process.
+    def check_one(self, command: list[str], job: Job, counters: Counters) -> Verdict:
         # An empty directory of its own: Compose reads `.env` beside the file, and none may be picked up by accident.
         workdir = tempfile.mkdtemp(prefix="snippetguard-compose-")
         try:
