@@ -42,16 +42,7 @@ def test_rules_are_registered_for_nginx() -> None:
         assert rule.insecure and rule.secure
 
 
-@pytest.mark.parametrize("code", NGINX_RULES)
-def test_insecure_example_fires_at_its_line(code: str) -> None:
-    for example in RULES[code].insecure:
-        assert (code, example.line) in check(example.text)
-
-
-@pytest.mark.parametrize("code", NGINX_RULES)
-def test_secure_example_is_quiet(code: str) -> None:
-    for example in RULES[code].secure:
-        assert check(example.text) == []
+# Every rule's own insecure and secure examples run in tests/test_rule_examples.py.
 
 
 @pytest.mark.parametrize("path", sorted(FIXTURES.glob("SG4*/*.conf")), ids=lambda p: f"{p.parent.name}/{p.name}")
