@@ -570,7 +570,9 @@ CACHE_LINE_RE = re.compile(r"snippetguard: (?P<name>[^(]+?) \([^)]*\): (?P<n>\d+
 
 
 def _entries(cache: Path) -> list[Path]:
-    return sorted(p for p in (cache / "programs").rglob("*.json") if p.parent.name != "programs")
+    """Whole verdict files: a kill can also leave `.tmp-*.json` files that were never renamed into place."""
+    return sorted(p for p in (cache / "programs").rglob("*.json")
+                  if p.parent.name != "programs" and not p.name.startswith(".tmp-"))
 
 
 @pytest.mark.slow
