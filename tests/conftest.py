@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -27,6 +28,19 @@ def fired(text: str, kind: str) -> set[tuple[str, int]]:
 
 def codes(text: str, kind: str) -> set[str]:
     return {f.rule for f in findings(text, kind)}
+
+
+MARK_RE = re.compile(r"#\s*<-\s*(.*)$")
+
+
+def marked(text: str) -> list[tuple[str, int]]:
+    """Expected findings of a fixture, written as `# <- SG401` at the end of the offending line."""
+    out = []
+    for number, line in enumerate(text.split("\n"), 1):
+        match = MARK_RE.search(line)
+        if match:
+            out.extend((code, number) for code in re.findall(r"SG\d{3}", match.group(1)))
+    return sorted(out)
 
 
 def copy_site(dest: Path) -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,8 +15,9 @@ from snippetguard.kinds.caddy import parse_caddy, tokenize
 from snippetguard.registry import ParseError
 from snippetguard.rules.caddy import is_public_name
 
+from conftest import marked
+
 FIXTURES = Path(__file__).parent / "fixtures" / "caddy"
-MARK_RE = re.compile(r"#\s*<-\s*(.*)$")
 CADDY_RULES = sorted(code for code in RULES if code.startswith("SG5"))
 
 
@@ -25,15 +25,6 @@ def check(text: str) -> list[tuple[str, int]]:
     result = check_snippet(Snippet(text, "caddy", "Caddyfile"))
     return sorted((f.rule, f.line) for f in result.findings)
 
-
-def marked(text: str) -> list[tuple[str, int]]:
-    """Expected findings, written as `# <- SG501` at the end of the offending line (once per finding)."""
-    out = []
-    for number, line in enumerate(text.split("\n"), 1):
-        match = MARK_RE.search(line)
-        if match:
-            out.extend((code, number) for code in re.findall(r"SG\d{3}", match.group(1)))
-    return sorted(out)
 
 
 def caddy_or_skip() -> str:

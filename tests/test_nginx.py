@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -13,8 +12,9 @@ from snippetguard.kinds.nginx import parse_nginx
 from snippetguard.registry import ParseError
 from snippetguard.rules import nginx as nginx_rules
 
+from conftest import marked
+
 FIXTURES = Path(__file__).parent / "fixtures" / "nginx"
-MARK_RE = re.compile(r"#\s*<-\s*(.*)$")
 NGINX_RULES = sorted(code for code in RULES if code.startswith("SG4"))
 
 
@@ -22,15 +22,6 @@ def check(text: str) -> list[tuple[str, int]]:
     result = check_snippet(Snippet(text, "nginx", "test.conf"))
     return sorted((f.rule, f.line) for f in result.findings)
 
-
-def marked(text: str) -> list[tuple[str, int]]:
-    """Expected findings, written in the fixture as `# <- SG401` at the end of the offending line."""
-    out = []
-    for number, line in enumerate(text.split("\n"), 1):
-        match = MARK_RE.search(line)
-        if match:
-            out.extend((code, number) for code in re.findall(r"SG\d{3}", match.group(1)))
-    return sorted(out)
 
 
 def test_rules_are_registered_for_nginx() -> None:
