@@ -7,11 +7,19 @@ can get wrong raises `EmbedError` with a message for the page's author.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from snippetguard.classify import kind_for_path
-from snippetguard.directives import RegionError, extract_region, parse_directives, region_names, strip_for_display
+from snippetguard.directives import (
+    Metadata,
+    RegionError,
+    extract_region,
+    metadata,
+    parse_directives,
+    region_names,
+    strip_for_display,
+)
 from snippetguard.sources import Unreadable, decode
 
 FENCE_LANG = {
@@ -40,6 +48,7 @@ class Loaded:
     first_line: int  # line in the file of the shown text's first line
     expect: tuple[str, ...]  # declared counter-example rules (empty for normal snippets)
     region: str | None
+    meta: Metadata = field(default_factory=Metadata)  # the whole file's requires[...], proof[...], profile[...]
 
 
 def safe_path(snippets_dir: Path, rel: str) -> Path:
@@ -79,7 +88,7 @@ def load(snippets_dir: Path, rel: str, region: str | None = None) -> Loaded:
         text, first = shown(raw, region)
     except RegionError as err:
         raise EmbedError(f"snippet file '{rel}': {err}") from None
-    return Loaded(rel.replace("\\", "/"), path, kind, text, first, expect, region)
+    return Loaded(rel.replace("\\", "/"), path, kind, text, first, expect, region, metadata(raw))
 
 
 def shown(raw: str, region: str | None = None) -> tuple[str, int]:

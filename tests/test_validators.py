@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from snippetguard import RULES, Snippet, check_snippet
+from snippetguard import RULES, Snippet, check_snippet, programs
 from snippetguard.engine import Result
 from snippetguard.validators import ProgramMissing, checks_for, validate
 from snippetguard.validators import nginx as nginx_validator
@@ -388,7 +388,8 @@ def _hide_programs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
     monkeypatch.setattr(sys, "executable", str(empty / "python"))
-    monkeypatch.setattr(nginx_validator, "SBIN_FALLBACKS", ())
+    monkeypatch.setattr(programs, "SBIN", ())
+    monkeypatch.setattr(programs, "pinned", lambda program: None)
 
 
 def _two_nginx_one_caddy() -> list[Result]:

@@ -7,12 +7,14 @@ needs. One process per snippet (one config per process), run in parallel.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
+from snippetguard import programs
 from snippetguard.kinds.caddy import ENV_RE
 from snippetguard.validators.base import (
     Counters,
@@ -23,7 +25,6 @@ from snippetguard.validators.base import (
     failure,
     line_of_quoted,
     minimal_env,
-    program_near_python,
     run,
 )
 
@@ -46,11 +47,32 @@ def dummy_environment(text: str) -> dict[str, str]:
     return env
 
 
+def _messages(output: str) -> list[str]:
+    """Caddy's error text: `Error: …` lines (Caddy 2.6) or the `msg` of JSON log lines at level error (2.7+)."""
+    plain: list[str] = []
+    logged: list[str] = []
+    for raw in output.strip().splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("{"):
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(entry, dict) and entry.get("level") in ("error", "fatal", "panic"):
+                logged.append(" ".join(str(entry[k]) for k in ("msg", "error") if entry.get(k)))
+            continue
+        plain.append(line)
+    start = next((i for i, ln in enumerate(plain) if ln.startswith("Error:")), None)
+    if start is not None:
+        return [" ".join(plain[start:]).removeprefix("Error:").strip()]
+    return logged or [" ".join(plain)]
+
+
 def parse_error(text: str, output: str) -> Problem:
-    """Caddy's `Error: …` message and the snippet line it names (`Caddyfile:LINE`), else a line it quotes."""
-    lines = [ln for ln in output.strip().splitlines() if ln.strip() and not ln.lstrip().startswith("{")]
-    start = next((i for i, ln in enumerate(lines) if ln.startswith("Error:")), 0)
-    message = " ".join(ln.strip() for ln in lines[start:]).removeprefix("Error:").strip()
+    """Caddy's error message and the snippet line it names (`Caddyfile:LINE`), else a line it quotes."""
+    message = next((m for m in _messages(output) if m), "")
     where = FILE_LINE_RE.search(message)
     line = int(where.group("line")) if where else (line_of_quoted(text, message) or 1)
     if where:
@@ -67,7 +89,8 @@ class CaddyAdapt(OneProcessPerSnippet):
     revision = "1"
 
     def locate(self) -> list[str] | None:
-        return program_near_python("caddy")
+        found = programs.pinned("caddy") or programs.system("caddy")
+        return [str(found)] if found else None
 
     version_args = ("version",)
 

@@ -42,6 +42,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from snippetguard import programs
 from snippetguard.kinds.nginx import Directive, NginxConf, parse_nginx
 from snippetguard.registry import ParseError
 from snippetguard.validators.base import (
@@ -54,12 +55,10 @@ from snippetguard.validators.base import (
     line_of_quoted,
     memo_version,
     minimal_env,
-    program_near_python,
     run,
 )
 
 MODULES_ENABLED = Path("/etc/nginx/modules-enabled")
-SBIN_FALLBACKS = (Path("/usr/sbin/nginx"), Path("/usr/local/sbin/nginx"))  # sbin is often not on a user's PATH
 SYSTEM_MIME_TYPES = Path("/etc/nginx/mime.types")
 PASS_DIRECTIVES = frozenset({"proxy_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "grpc_pass", "memcached_pass"})
 CERT_DIRECTIVES = {
@@ -363,10 +362,8 @@ class NginxTest(Validator):
     revision = "1"
 
     def locate(self) -> list[str] | None:
-        found = program_near_python("nginx")
-        if found:
-            return found
-        return next(([str(p)] for p in SBIN_FALLBACKS if p.is_file()), None)
+        found = programs.pinned("nginx") or programs.system("nginx")
+        return [str(found)] if found else None
 
     def version(self, command: list[str]) -> str:
         def ask() -> str:
