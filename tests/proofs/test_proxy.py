@@ -95,7 +95,7 @@ def lab() -> Iterator[Lab]:
         built.close()
 
 
-def nginx_proxy(lab: Lab, workdir: Path, site: str) -> Proxy:
+def nginx_proxy(lab: Lab, workdir: Path, site: str, build: str = "pinned") -> Proxy:
     docker_host(lab)
     double = start_api_double(lab, workdir, rate_limit_max=API_LIMIT)
     certs = make_certs(workdir)
@@ -110,11 +110,11 @@ def nginx_proxy(lab: Lab, workdir: Path, site: str) -> Proxy:
         "/var/log/nginx/desterlib.error.log": str(workdir / "desterlib.error.log"),
         "root /var/www/html;": f"root {webroot};",
     }, NGINX_SITE)
-    start_nginx(lab, workdir, [HOSTILE_HTTP_LEVEL, text])
+    start_nginx(lab, workdir, [HOSTILE_HTTP_LEVEL, text], build=build)
     return Proxy(lab, certs, double, workdir, access_log)
 
 
-def caddy_proxy(lab: Lab, workdir: Path, caddyfile: str) -> Proxy:
+def caddy_proxy(lab: Lab, workdir: Path, caddyfile: str, build: str = "pinned") -> Proxy:
     docker_host(lab)
     double = start_api_double(lab, workdir, rate_limit_max=API_LIMIT)
     certs = make_certs(workdir)
@@ -123,7 +123,7 @@ def caddy_proxy(lab: Lab, workdir: Path, caddyfile: str) -> Proxy:
         "/var/log/caddy/desterlib-access.log": str(access_log),
         f"{DOMAIN} {{\n": f"{DOMAIN} {{\n\ttls {certs.cert} {certs.key}\n",
     }, CADDYFILE)
-    start_caddy(lab, workdir, caddy_test_globals(workdir) + text)
+    start_caddy(lab, workdir, caddy_test_globals(workdir) + text, build=build)
     return Proxy(lab, certs, double, workdir, access_log)
 
 
@@ -294,20 +294,26 @@ def caddy_refused(answer: dict) -> bool:
 
 # --- the proofs ---------------------------------------------------------------------------------
 
-def test_nginx_reverse_proxy(lab: Lab, tmp_path: Path, node_modules: None, proof) -> None:  # noqa: F811
-    px = nginx_proxy(lab, tmp_path, published(NGINX_SITE))
+# "pinned": the current release from PyPI; "system": the distribution's (Debian 12: nginx 1.22.1, Caddy 2.6.2).
+BUILDS = ["pinned", "system"]
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_nginx_reverse_proxy(lab: Lab, tmp_path: Path, node_modules: None, proof, build: str) -> None:  # noqa: F811
+    px = nginx_proxy(lab, tmp_path, published(NGINX_SITE), build)
     checks = [check(px) for check in NGINX_CHECKS.values()]
     proof.record("reverse-proxy-nginx", snippets=[NGINX_SITE, MONITOR],
-                 components={"nginx": nginx_version(), "node": node_version(), **npm_versions()},
+                 components={"nginx": nginx_version(build), "node": node_version(), **npm_versions()},
                  summary="nginx site file: redirect, TLS 1.2+, catch-all, blocked private routes, /ws, per-visitor limits",
                  checks=checks)
 
 
-def test_caddy_reverse_proxy(lab: Lab, tmp_path: Path, node_modules: None, proof) -> None:  # noqa: F811
-    px = caddy_proxy(lab, tmp_path, published(CADDYFILE))
+@pytest.mark.parametrize("build", BUILDS)
+def test_caddy_reverse_proxy(lab: Lab, tmp_path: Path, node_modules: None, proof, build: str) -> None:  # noqa: F811
+    px = caddy_proxy(lab, tmp_path, published(CADDYFILE), build)
     checks = [check(px) for check in CADDY_CHECKS.values()]
     proof.record("reverse-proxy-caddy", snippets=[CADDYFILE, MONITOR],
-                 components={"caddy": caddy_version(), "node": node_version(), **npm_versions()},
+                 components={"caddy": caddy_version(build), "node": node_version(), **npm_versions()},
                  summary="Caddyfile: redirect, TLS 1.2+, only its own name, blocked private routes, /ws, one shared API bucket",
                  checks=checks)
 
