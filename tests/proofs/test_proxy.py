@@ -13,6 +13,7 @@ removed, Origin check removed) must make the same verification fail.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import time
@@ -47,6 +48,7 @@ pytestmark = [pytest.mark.proof, pytest.mark.slow]
 NGINX_SITE = "nginx/desterlib.conf"
 CADDYFILE = "caddy/Caddyfile"
 MONITOR = "shell/monitor-429.sh"
+SNIPPETS_DIR = Path(__file__).resolve().parents[2] / "docs" / "snippets"
 # The worst nginx.conf around the site: every old protocol on and OpenSSL's security level
 # lowered so that TLS 1.0/1.1 could really be negotiated. The site file alone must refuse them.
 HOSTILE_HTTP_LEVEL = "ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3;\nssl_ciphers DEFAULT@SECLEVEL=0;\n"
@@ -383,3 +385,57 @@ def npm_versions() -> dict[str, str]:
     lock = json.loads((APIDOUBLE / "package-lock.json").read_text())
     wanted = ("express", "express-rate-limit", "helmet", "cors", "ws")
     return {name: lock["packages"][f"node_modules/{name}"]["version"] for name in wanted}
+
+
+CHECKS_SNIPPET = "shell/proxy-check.sh"
+
+
+def run_check_commands(px: Proxy) -> list[str]:
+    """The page's check commands, as published, from visitor A; curl told where media.example.com is."""
+    import shutil
+
+    from snippetguard.directives import extract_region
+
+    if not shutil.which("curl"):
+        if os.environ.get("CI") == "true":
+            pytest.fail("curl is missing under CI")
+        pytest.skip("curl is not installed")
+    text = extract_region((SNIPPETS_DIR / CHECKS_SNIPPET).read_text(encoding="utf-8"), "outside").text
+    commands = [line for line in text.splitlines() if line.startswith("curl ")]
+    address = WAN_HOST["a"]
+    outputs = []
+    for command in commands:
+        located = command.replace("curl ", f"curl --resolve {DOMAIN}:80:{address} --resolve {DOMAIN}:443:{address} "
+                                           f"--cacert {px.certs.ca} ", 1)
+        done = px.lab.run("ineta", "bash", "-c", located, check=False)
+        outputs.append((done.stdout + done.stderr).strip())
+    return outputs
+
+
+def test_check_commands_print_what_the_page_says(lab: Lab, tmp_path: Path, node_modules: None, proof) -> None:  # noqa: F811
+    results = {}
+    for name, make, text in (("nginx", nginx_proxy, published(NGINX_SITE)), ("caddy", caddy_proxy, published(CADDYFILE))):
+        workdir = clean_dir(tmp_path / name)
+        sub = Lab()
+        try:
+            px = make(sub, workdir, text)
+            redirect, health, logs, settings, upper, other = run_check_commands(px)
+        finally:
+            sub.close()
+        code = "301" if name == "nginx" else "308"
+        assert redirect == f"{code} https://{DOMAIN}/health", f"{name} 1: {redirect!r}"
+        assert health.startswith('{"status":"OK"'), f"{name} 2: {health!r}"
+        assert (logs, settings, upper) == ("403", "403", "403"), f"{name} 3: {(logs, settings, upper)}"
+        if name == "nginx":
+            assert "Empty reply from server" in other, f"nginx 4: {other!r}"
+        else:
+            assert other == "200 0 bytes", f"caddy 4: {other!r}"
+        results[name] = [redirect, health[:30], logs, other.splitlines()[-1]]
+    proof.record("reverse-proxy-checks", snippets=[CHECKS_SNIPPET, NGINX_SITE, CADDYFILE],
+                 components={"nginx": nginx_version(), "caddy": caddy_version(), "curl": curl_version()},
+                 summary="the HTTPS page's check commands print what the page says, for nginx and Caddy",
+                 checks=[f"{k}: {v}" for k, v in results.items()])
+
+
+def curl_version() -> str:
+    return subprocess.run(["curl", "--version"], capture_output=True, text=True).stdout.split()[1]
