@@ -109,11 +109,11 @@ class Certs:
     key: Path
 
 
-def make_certs(directory: Path) -> Certs:
+def make_certs(directory: Path, names: tuple[str, ...] = (DOMAIN,)) -> Certs:
     import trustme
 
     ca = trustme.CA()
-    leaf = ca.issue_cert(DOMAIN)
+    leaf = ca.issue_cert(*names)
     paths = Certs(directory / "ca.pem", directory / "fullchain.pem", directory / "privkey.pem")
     ca.cert_pem.write_to_path(str(paths.ca))
     leaf.private_key_pem.write_to_path(str(paths.key))
