@@ -7,7 +7,7 @@ container's own outgoing connection (metadata downloads).
 
 What is emulated: Docker itself. Its rules for a published port are written here
 the way Docker writes them (DNAT in nat/PREROUTING, the DOCKER-USER chain first in
-FORWARD, then accept rules for the container; before Docker 28, DOCKER-USER ends
+FORWARD, then accept rules for the container; some Docker versions end DOCKER-USER
 with RETURN). ufw is not run: `ufw deny 3001/tcp` is modelled by the INPUT-chain
 drop it generates, which is the part that matters (where the rule sits).
 """
@@ -209,7 +209,7 @@ def test_nftables_table_keeps_the_port_on_the_lan(lab: Lab, tmp_path: Path, proo
 
 
 MUTATIONS = {
-    # The rule appended after Docker's RETURN (Docker before 28) is never reached.
+    # The rule appended after the RETURN some Docker versions add is never reached.
     "appended instead of inserted": (3001, lambda s: s.replace("iptables -I DOCKER-USER", "iptables -A DOCKER-USER"),
                                      "internet"),
     # Matching the published port after Docker's DNAT misses it when host and container ports differ.

@@ -246,7 +246,13 @@ def check_monitor_nginx(px: Proxy) -> str:
     out = subprocess.run(["bash", "-c", line], capture_output=True, text=True, timeout=30).stdout
     top = out.split()
     assert len(top) >= 2 and top[1] == WAN_CLIENT["a"] and int(top[0]) > 0, f"monitor-429 counted {out!r}"
-    return f"monitor-429.sh (nginx) counts visitor A's 429s from the access log: {out.strip().splitlines()[0]}"
+    # fail2ban's stock nginx-limit-req filter reads the site's error log; its expression, with <HOST> filled in.
+    stock = re.compile(r'\[[a-z]+\] \d+#\d+: \*\d+ limiting requests, excess: [\d\.]+ by zone "(?:[^"]+)", client: '
+                       + re.escape(WAN_CLIENT["a"]) + ",")
+    error_log = (px.workdir / "desterlib.error.log").read_text(encoding="utf-8", errors="replace")
+    assert stock.search(error_log), f"no line for fail2ban's nginx-limit-req filter in the error log:\n{error_log[-800:]}"
+    return (f"monitor-429.sh (nginx) counts visitor A's 429s from the access log: {out.strip().splitlines()[0]}; "
+            "the error log has the lines fail2ban's stock nginx-limit-req filter matches")
 
 
 def check_monitor_caddy(px: Proxy) -> str:
