@@ -8,7 +8,6 @@ findings point at the file a contributor edits, not at the page.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -16,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from snippetguard import cache as result_cache
-from snippetguard import validators
+from snippetguard import validators, versions
 from snippetguard.directives import RegionError, parse_directives, region_names
 from snippetguard.embed import shown as shown_text
 from snippetguard.engine import Result, meta
@@ -24,6 +23,7 @@ from snippetguard.markdown import Fence, find_fences
 from snippetguard.model import Finding, Origin, Snippet
 from snippetguard.parallel import Batch
 from snippetguard.registry import KINDS, RULES, Rule
+from snippetguard.sitecontent import digest
 from snippetguard.sources import Nested, Unreadable, nested_snippets, read_snippet
 
 ERROR_MARK_RE = re.compile(r"<!-- snippetguard:error (\{.*?\}) -->")
@@ -31,8 +31,7 @@ UNRENDERED_RE = re.compile(r"\{\{-?\s*(snippet|insecure_example)\s*\(")
 INSECURE_ADMONITION_RE = re.compile(r"^\s*(?:!!!|\?\?\?\+?)\s+insecure\b")
 
 
-def digest(text: str) -> str:
-    return hashlib.sha256(text.rstrip("\n").encode("utf-8", "surrogatepass")).hexdigest()
+Floors = dict[str, tuple[int, ...]]
 
 
 @dataclass(frozen=True)
@@ -57,8 +56,10 @@ class SiteReport:
 
 
 class DocSite:
-    def __init__(self, docs_dir: Path, snippets_dir: Path, *, display_root: Path | None = None) -> None:
+    def __init__(self, docs_dir: Path, snippets_dir: Path, *, display_root: Path | None = None,
+                 floors: Floors | None = None) -> None:
         self.docs_dir = docs_dir
+        self.floors: Floors = dict(floors or {})  # oldest nginx/Caddy the site supports: also asked, and SG605
         self.snippets_dir = snippets_dir
         self.display_root = display_root or Path.cwd()
         self.known: dict[str, Known] = {}
@@ -165,8 +166,8 @@ class DocSite:
             if not insecure:
                 out.extend(findings)
                 continue
-            if rule.code in validators.PROGRAM_RULES and not validators.programs_enabled():
-                continue  # only the program can say; it is turned off for this build
+            if rule.code in validators.PROGRAM_RULES and not self._judged(result, rule.code):
+                continue  # only the program can say, and it did not (turned off or not installed: reported)
             if not any(f.rule == rule.code and (line is None or f.line == line) for f in findings):
                 got = ", ".join(f"{f.rule}@{f.line}" for f in findings) or "nothing"
                 out.append(meta(result.snippet, "SG006", line or 1, 1,
@@ -230,14 +231,41 @@ class DocSite:
         examples = [r for rule, _, _, r in self.examples if rule.code in validators.PROGRAM_RULES]
         return [*self.file_results.values(), *examples, *(r for results in self.page_results.values() for r in results)]
 
+    def _judged(self, result: Result, code: str) -> bool:
+        names = {cls.name for cls in validators.VALIDATOR_TYPES if cls.rule == code}
+        return self.programs is not None and bool(names & set(self.programs.programs_for(result.snippet)))
+
     def run_programs(self) -> validators.Report:
-        """The real programs' second opinion on everything the build checked, in one batch.
+        """The real programs' second opinion on everything the build checked, in one batch, after the
+        version check against the site's floors (SG605).
 
         Raises validators.ProgramMissing under CI=true when a program is not installed.
         """
         self.collect()
-        self.programs = validators.validate(self.all_results())
+        results = self.all_results()
+        versions.apply(results, self.floors)
+        versions.apply([r for rule, _, _, r in self.examples if rule.code == versions.RULE],
+                       self.floors or versions.EXAMPLE_FLOORS)
+        self.programs = validators.validate(results, floors=self.floors)
         return self.programs
+
+    def programs_text(self, key: str) -> str | None:
+        """For the trust mark of a shown snippet: which programs (and versions) judged it, or why not."""
+        known = self.known.get(key)
+        if known is None or self.programs is None:
+            return None
+        result = next((r for r in self.file_results.values() if r.snippet.path == known.path), None)
+        if result is None:
+            return None
+        judged = self.programs.versions_for(result.snippet)
+        parts = [f"{name} ({' and '.join(found)})" for name, found in judged.items()]
+        missing = [m.program for m in self.programs.missing if not m.floor
+                   and any(cls.name == m.validator and result.snippet.kind in cls.kinds
+                           for cls in validators.VALIDATOR_TYPES)]
+        parts.extend(f"not checked by {program} (not installed)" for program in missing)
+        if self.programs.disabled:
+            parts.append("real programs turned off")
+        return ", ".join(parts) if parts else None
 
     def report(self) -> SiteReport:
         self.collect()
