@@ -259,10 +259,14 @@ class DocSite:
             return None
         judged = self.programs.versions_for(result.snippet)
         parts = [f"{name} ({' and '.join(found)})" for name, found in judged.items()]
-        missing = [m.program for m in self.programs.missing if not m.floor
-                   and any(cls.name == m.validator and result.snippet.kind in cls.kinds
-                           for cls in validators.VALIDATOR_TYPES)]
-        parts.extend(f"not checked by {program} (not installed)" for program in missing)
+        for missing in self.programs.missing:
+            if not any(cls.name == missing.validator and result.snippet.kind in cls.kinds
+                       for cls in validators.VALIDATOR_TYPES):
+                continue
+            if missing.floor:
+                parts.append(f"not checked with {missing.program} {missing.floor} (not installed)")
+            else:
+                parts.append(f"not checked by {missing.program} (not installed)")
         if self.programs.disabled:
             parts.append("real programs turned off")
         return ", ".join(parts) if parts else None

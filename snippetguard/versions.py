@@ -44,10 +44,12 @@ class Feature:
 
 
 def _nginx(conf: NginxConf) -> Iterator[Feature]:
+    lines = conf.text.split("\n")
     for d in conf.walk():
         for label, since, test in NGINX_SINCE:
             if test(d):
-                yield Feature("nginx", since, label, d.line)
+                column = lines[d.line - 1].find(d.name) + 1 if 0 < d.line <= len(lines) else 1
+                yield Feature("nginx", since, label, d.line, max(1, column))
 
 
 def _walk_caddy(directives: Iterable[CaddyDirective]) -> Iterator[CaddyDirective]:
