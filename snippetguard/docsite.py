@@ -12,6 +12,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from snippetguard import cache as result_cache
@@ -72,6 +73,7 @@ class DocSite:
         self.counter_example_files: set[str] = set()
         self.outside_files: set[str] = set()  # symlinks whose target is not under docs/snippets/
         self._batch: Batch | None = None
+        self._early: validators.Report | None = None  # what the worker's program runs found
         self._pending_files: list[str] = []
         self._pending_examples: list[tuple[Rule, int | None, bool, Snippet]] = []
 
@@ -118,7 +120,11 @@ class DocSite:
             self._index_file(rel, shown, snippet.text)
         examples = self._rule_examples()
         self._pending_files = [rel for rel, _ in pending]
-        self._batch = Batch([s for _, s in pending] + [s for _, _, _, s in examples])
+        # The worker also runs the version check and the real programs on these, while pages render.
+        then = partial(check_programs_early, files=len(pending), example_rules=[r.code for r, _, _, _ in examples],
+                       floors=self.floors) if validators.programs_enabled() else None
+        self._batch = Batch([s for _, s in pending] + [s for _, _, _, s in examples], then=then)
+        self._early = None
         self._pending_examples = examples
 
     def collect(self) -> None:
@@ -126,6 +132,7 @@ class DocSite:
         if self._batch is None:
             return
         results = self._batch.results()
+        self._early = self._batch.extra
         self._batch = None
         files = dict(zip(self._pending_files, results, strict=False))
         self.file_results.update(files)
@@ -225,11 +232,10 @@ class DocSite:
         self.page_blocks.clear()
 
     def all_results(self) -> list[Result]:
-        """What the real programs judge: every snippet file and page block, and the examples of the
-        programs' own rules. Other rules' examples are program-checked by the test suite instead
+        """Every snippet file and page block. With them the real programs judge the examples of their own
+        rules (`programs_for`); other rules' examples are program-checked by the test suite instead
         (tests/test_rule_examples.py): they are code, not pages, and that saves dozens of processes."""
-        examples = [r for rule, _, _, r in self.examples if rule.code in validators.PROGRAM_RULES]
-        return [*self.file_results.values(), *examples, *(r for results in self.page_results.values() for r in results)]
+        return [*self.file_results.values(), *(r for results in self.page_results.values() for r in results)]
 
     def _judged(self, result: Result, code: str) -> bool:
         names = {cls.name for cls in validators.VALIDATOR_TYPES if cls.rule == code}
@@ -242,12 +248,13 @@ class DocSite:
         Raises validators.ProgramMissing under CI=true when a program is not installed.
         """
         self.collect()
-        results = self.all_results()
-        versions.apply(results, self.floors)
-        versions.apply([r for rule, _, _, r in self.examples if rule.code == versions.RULE],
-                       self.floors or versions.EXAMPLE_FLOORS)
-        self.programs = validators.validate(results, floors=self.floors)
-        return self.programs
+        examples = [(rule.code, result) for rule, _, _, result in self.examples]
+        report = programs_for(self.all_results(), examples, self.floors)
+        if self._early is not None:  # the worker already judged the snippet files and examples
+            report = self._early.merged(report)
+            self._early = None
+        self.programs = report
+        return report
 
     def programs_text(self, key: str) -> str | None:
         """For the trust mark of a shown snippet: which programs (and versions) judged it, or why not."""
@@ -283,6 +290,21 @@ class DocSite:
             for result in self.page_results.get(src_path, []):
                 report.findings.extend(result.all_findings())
         return report
+
+
+def programs_for(results: list[Result], examples: list[tuple[str, Result]], floors: Floors) -> validators.Report:
+    """The version check (SG605) and the real programs over `results` and the rules' examples that need them
+    (SG605's against the site's floors, or Debian 12's when it names none)."""
+    versions.apply(results, floors)
+    versions.apply([r for code, r in examples if code == versions.RULE], floors or versions.EXAMPLE_FLOORS)
+    judged = [r for code, r in examples if code in validators.PROGRAM_RULES]
+    return validators.validate([*results, *judged], floors=floors)
+
+
+def check_programs_early(results: list[Result], *, files: int, example_rules: list[str],
+                         floors: Floors) -> validators.Report:
+    """In the worker: the snippet files (the first `files` results) and the rule examples after them."""
+    return programs_for(results[:files], list(zip(example_rules, results[files:], strict=True)), floors)
 
 
 def _file_problem(path: str, code: str, line: int, message: str) -> Result:

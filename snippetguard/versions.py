@@ -28,6 +28,7 @@ from snippetguard.registry import RULES, ParseError, program_rules_for
 
 Version = tuple[int, ...]
 RULE = "SG605"
+DONE = "_snippetguard_floor"  # set on a Result once checked against a floor
 # What the site's rule examples are judged against when a site names no floor: Debian 12 stable.
 EXAMPLE_FLOORS: dict[str, Version] = {"nginx": (1, 22, 1), "caddy": (2, 6, 2)}
 
@@ -127,6 +128,9 @@ def apply(results: list[Result], floors: Mapping[str, Version]) -> int:
         if snippet.kind not in ("nginx", "caddy"):
             continue
         floor = floors.get(snippet.kind)
+        if getattr(result, DONE, False) == (floor,):
+            continue  # already checked against this floor (a result checked early, or memoised by `serve`)
+        setattr(result, DONE, (floor,))
         found: list[Finding] = []
         if floor is not None:
             declared = metadata(snippet.text).minimum(snippet.kind) if "snippetguard" in snippet.text else None

@@ -115,6 +115,24 @@ class Report:
     skipped: list[str] = field(default_factory=list)  # a program that could not be used, once per reason
     declared: list[str] = field(default_factory=list)  # snippets not asked of an old build, as they declare
 
+    def merged(self, later: Report) -> Report:
+        """This report (an earlier batch, e.g. run in a worker) and a later one, as one."""
+        missing: dict[tuple[str, str, str], MissingProgram] = {}
+        for m in [*self.missing, *later.missing]:  # a file left unjudged earlier is retried later: count it once
+            key = (m.program, m.validator, m.floor)
+            if key not in missing or missing[key].snippets < m.snippets:
+                missing[key] = m
+        out = Report(runs=[*self.runs, *later.runs], missing=list(missing.values()),
+                     disabled=self.disabled and later.disabled, seconds=self.seconds + later.seconds,
+                     cache_dir=later.cache_dir or self.cache_dir,
+                     cache_write_failures=self.cache_write_failures + later.cache_write_failures,
+                     skipped=list(dict.fromkeys([*self.skipped, *later.skipped])),
+                     declared=[*self.declared, *later.declared])
+        for report in (self, later):
+            for snippet, judged in report.versions_by.items():
+                _remember(out, snippet, judged.items())
+        return out
+
     def programs_for(self, snippet: Snippet) -> list[str]:
         """Programs that actually judged this snippet in this build (cache hits included)."""
         return list(self.checked_by.get(snippet, []))
