@@ -21,6 +21,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,6 +142,17 @@ class Lab:
             # Deleting the namespace removes its veth ends (and their peers) and its rules.
             sh("ip", "netns", "del", name, check=False)
         self.namespaces.clear()
+
+
+@contextmanager
+def fresh_lab() -> Iterator[Lab]:
+    """A lab for one variant of a proof, torn down even when the variant fails."""
+    require_netns()
+    lab = Lab()
+    try:
+        yield lab
+    finally:
+        lab.close()
 
 
 def wait_for(condition, what: str, timeout: float = 15.0) -> None:

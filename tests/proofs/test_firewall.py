@@ -18,13 +18,12 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from _proof_standin import proof  # noqa: F401 - the fixture; H1's conftest provides it after the merge
 from components import published
-from netlab import CONTAINER, GATEWAY, Lab, require_netns, sh, wait_for
+from netlab import CONTAINER, GATEWAY, Lab, fresh_lab, sh, wait_for
 
 pytestmark = [pytest.mark.proof, pytest.mark.slow]
 
@@ -75,22 +74,17 @@ LISTEN = "import socket,sys\ns=socket.socket();s.setsockopt(socket.SOL_SOCKET,so
          "while True:\n    c,_=s.accept();c.close()\n"
 
 
-@pytest.fixture
-def lab() -> Iterator[Lab]:
-    require_netns()
+@pytest.fixture(autouse=True)
+def iptables_present() -> None:
     if not shutil.which("iptables-restore"):
         if os.environ.get("CI") == "true":
             pytest.fail("iptables is missing under CI")
         pytest.skip("iptables is not installed")
-    built = Lab()
-    try:
-        yield built
-    finally:
-        built.close()
 
 
 def home(lab: Lab, tmp: Path, *, host_port: int = 3001, return_rule: bool = True) -> None:
     """Server, LAN client and router on one switch; an internet client behind the router; the container."""
+    tmp.mkdir(parents=True, exist_ok=True)
     for role in ("host", "ctr", "sw", "lan", "router", "inet"):
         lab.add(role)
     sh("ip", "-n", lab.ns("sw"), "link", "add", "br0", "type", "bridge")
@@ -153,61 +147,6 @@ def nft_ruleset() -> str:
 
 EXPECTED = {"lan": "open", "internet": "timeout", "container-out": "open"}
 
-
-def test_docker_bypasses_an_input_rule(lab: Lab, tmp_path: Path, proof) -> None:  # noqa: F811
-    """The page's warning: a ufw-style deny does not protect a Docker-published port."""
-    home(lab, tmp_path)
-    assert reach(lab) == {"lan": "open", "internet": "open", "container-out": "open"}, "the baseline is not open"
-    lab.run("host", "iptables-restore", "--noflush", input=UFW_DENY_3001)
-    got = reach(lab)
-    assert got["internet"] == "open", f"an INPUT-chain deny stopped a published port: {got}"
-    proof.record("firewall-docker-bypass", snippets=[], components={"netfilter": kernel()},
-                 summary="an INPUT-chain deny for 3001 (what ufw writes) leaves a DNAT-published port open",
-                 checks=[f"without rules: {got}", "with `ufw deny 3001/tcp` modelled in INPUT: internet still open"])
-
-
-@pytest.mark.parametrize("host_port", [3001, 8080])
-def test_docker_user_rule_keeps_the_port_on_the_lan(lab: Lab, tmp_path: Path, proof, host_port: int) -> None:  # noqa: F811
-    home(lab, tmp_path, host_port=host_port)
-    script = shell_rules(region(RULES, "rules"), host_port)
-    lab.run("host", "bash", "-euc", script)
-    got = reach(lab, host_port)
-    assert got == EXPECTED, f"with the guide's DOCKER-USER rule (published {host_port}:3001): {got}"
-    listing = lab.run("host", "bash", "-euc", region(RULES, "check").replace("sudo ", "")).stdout
-    assert "ctorigdstport" in listing and "DROP" in listing, f"the check command does not show the rule:\n{listing}"
-    proof.record("firewall-docker-user", snippets=[RULES], components={"iptables": iptables_version(lab)},
-                 summary=f"DOCKER-USER rule (published {host_port}:3001): LAN reaches it, the internet does not",
-                 checks=[f"{k}: {v}" for k, v in got.items()] + ["`iptables -L DOCKER-USER -n -v` lists the rule"])
-
-
-def test_boot_unit_rule_is_the_same_rule(lab: Lab, tmp_path: Path, proof) -> None:  # noqa: F811
-    home(lab, tmp_path)
-    argv = unit_exec_start()
-    assert argv[0] == "/usr/sbin/iptables"
-    lab.run("host", "iptables", *argv[1:])
-    got = reach(lab)
-    assert got == EXPECTED, f"with the boot unit's ExecStart rule: {got}"
-    stop = next(x for x in published(BOOT).splitlines() if x.startswith("ExecStop=")).removeprefix("ExecStop=").split()
-    lab.run("host", "iptables", *stop[1:])
-    assert reach(lab)["internet"] == "open", "ExecStop did not remove the rule"
-    proof.record("firewall-docker-user-boot", snippets=[BOOT], components={"iptables": iptables_version(lab)},
-                 summary="the systemd unit's ExecStart adds the same LAN-only rule; ExecStop removes it",
-                 checks=[f"{k}: {v}" for k, v in got.items()] + ["after ExecStop: internet open again"])
-
-
-def test_nftables_table_keeps_the_port_on_the_lan(lab: Lab, tmp_path: Path, proof) -> None:  # noqa: F811
-    home(lab, tmp_path)
-    lab.nft("host", nft_ruleset())
-    lab.nft("host", nft_ruleset())  # loading it twice must not stack rules (the delete-table idiom)
-    got = reach(lab)
-    assert got == EXPECTED, f"with the guide's nftables table: {got}"
-    listing = lab.run("host", "nft", "list", "table", "inet", "desterlib-lan-only").stdout
-    assert listing.count(" drop") == 1, f"the table holds more than one rule:\n{listing}"
-    proof.record("firewall-nftables", snippets=[NFT], components={"nftables": nft_version(lab)},
-                 summary="an nftables table of its own keeps 3001 on the LAN in front of Docker's iptables rules",
-                 checks=[f"{k}: {v}" for k, v in got.items()] + ["loading twice leaves one rule"])
-
-
 MUTATIONS = {
     # The rule appended after the RETURN some Docker versions add is never reached.
     "appended instead of inserted": (3001, lambda s: s.replace("iptables -I DOCKER-USER", "iptables -A DOCKER-USER"),
@@ -215,7 +154,7 @@ MUTATIONS = {
     # Matching the published port after Docker's DNAT misses it when host and container ports differ.
     "plain --dport on 8080:3001": (8080, lambda s: s.replace("-m conntrack --ctorigdstport 8080 --ctdir ORIGINAL",
                                                              "--dport 8080"), "internet"),
-    # Docker's documentation's simplest form also drops the answers to the container's own connections.
+    # The simplest form, without a port, also drops the answers to the container's own connections.
     "no port match": (3001, lambda s: s.replace("-p tcp -m conntrack --ctorigdstport 3001 --ctdir ORIGINAL ", ""),
                       "container-out"),
     # The source test turned round: the internet allowed, the LAN dropped.
@@ -223,16 +162,78 @@ MUTATIONS = {
 }
 
 
-@pytest.mark.parametrize("mutation", list(MUTATIONS))
-def test_firewall_proof_fails_on_a_broken_rule(lab: Lab, tmp_path: Path, mutation: str) -> None:
-    host_port, mutate, broken_for = MUTATIONS[mutation]
-    script = shell_rules(region(RULES, "rules"), host_port)
-    broken = mutate(script)
-    assert broken != script, f"mutation {mutation!r} changed nothing: the snippet moved on"
-    home(lab, tmp_path, host_port=host_port)
-    lab.run("host", "bash", "-euc", broken)
-    got = reach(lab, host_port)
-    assert got[broken_for] != EXPECTED[broken_for], f"the broken rule ({mutation}) still passed: {got}"
+def test_docker_user_rule_keeps_the_port_on_the_lan(tmp_path: Path, proof) -> None:  # noqa: F811
+    checks = []
+    with fresh_lab() as lab:  # the page's warning first: an INPUT-chain deny does not protect the port
+        home(lab, tmp_path / "bypass")
+        assert reach(lab) == {"lan": "open", "internet": "open", "container-out": "open"}, "the baseline is not open"
+        lab.run("host", "iptables-restore", "--noflush", input=UFW_DENY_3001)
+        got = reach(lab)
+        assert got["internet"] == "open", f"an INPUT-chain deny stopped a published port: {got}"
+        checks.append("an INPUT-chain drop for 3001 (what `ufw deny 3001/tcp` writes) leaves the published port open")
+        version = iptables_version(lab)
+    for host_port in (3001, 8080):
+        with fresh_lab() as lab:
+            home(lab, tmp_path / f"rule{host_port}", host_port=host_port)
+            lab.run("host", "bash", "-euc", shell_rules(region(RULES, "rules"), host_port))
+            got = reach(lab, host_port)
+            assert got == EXPECTED, f"with the guide's DOCKER-USER rule (published {host_port}:3001): {got}"
+            listing = lab.run("host", "bash", "-euc", region(RULES, "check").replace("sudo ", "")).stdout
+            assert "ctorigdstport" in listing and "DROP" in listing, f"the check does not show the rule:\n{listing}"
+        checks.append(f"published {host_port}:3001 with the rule: " + ", ".join(f"{k} {v}" for k, v in got.items()))
+    checks.append("`iptables -L DOCKER-USER -n -v` lists the rule")
+    for index, (mutation, (host_port, mutate, broken_for)) in enumerate(MUTATIONS.items()):
+        script = shell_rules(region(RULES, "rules"), host_port)
+        broken = mutate(script)
+        assert broken != script, f"mutation {mutation!r} changed nothing: the snippet moved on"
+        with fresh_lab() as lab:
+            home(lab, tmp_path / f"mutation{index}", host_port=host_port)
+            lab.run("host", "bash", "-euc", broken)
+            got = reach(lab, host_port)
+        assert got[broken_for] != EXPECTED[broken_for], f"the broken rule ({mutation}) still passed: {got}"
+        checks.append(f"mutation '{mutation}' breaks '{broken_for}' ({got[broken_for]})")
+    proof.record("firewall-docker-user", snippets=[RULES], components={"iptables": version, "kernel": kernel()},
+                 summary="DOCKER-USER rule: the home network reaches the published port, the internet does not",
+                 checks=checks)
+
+
+def test_boot_unit_rule_is_the_same_rule(tmp_path: Path, proof) -> None:  # noqa: F811
+    with fresh_lab() as lab:
+        home(lab, tmp_path)
+        argv = unit_exec_start()
+        assert argv[0] == "/usr/sbin/iptables"
+        lab.run("host", "iptables", *argv[1:])
+        got = reach(lab)
+        assert got == EXPECTED, f"with the boot unit's ExecStart rule: {got}"
+        stop = next(x for x in published(BOOT).splitlines()
+                    if x.startswith("ExecStop=")).removeprefix("ExecStop=").split()
+        lab.run("host", "iptables", *stop[1:])
+        assert reach(lab)["internet"] == "open", "ExecStop did not remove the rule"
+        version = iptables_version(lab)
+    proof.record("firewall-docker-user-boot", snippets=[BOOT], components={"iptables": version, "kernel": kernel()},
+                 summary="the systemd unit's ExecStart adds the same LAN-only rule; ExecStop removes it",
+                 checks=[f"{k}: {v}" for k, v in got.items()] + ["after ExecStop: internet open again"])
+
+
+def test_nftables_table_keeps_the_port_on_the_lan(tmp_path: Path, proof) -> None:  # noqa: F811
+    with fresh_lab() as lab:
+        home(lab, tmp_path)
+        lab.nft("host", nft_ruleset())
+        lab.nft("host", nft_ruleset())  # loading it twice must not stack rules (the delete-table idiom)
+        got = reach(lab)
+        assert got == EXPECTED, f"with the guide's nftables table: {got}"
+        listing = lab.run("host", "nft", "list", "table", "inet", "desterlib-lan-only").stdout
+        assert listing.count(" drop") == 1, f"the table holds more than one rule:\n{listing}"
+        version = nft_version(lab)
+    broken = nft_ruleset().replace("ip saddr != 192.168.1.0/24 ", "")
+    with fresh_lab() as lab:
+        home(lab, tmp_path / "mutation")
+        lab.nft("host", broken)
+        assert reach(lab)["lan"] != "open", "the nftables proof cannot tell a rule that drops everyone"
+    proof.record("firewall-nftables", snippets=[NFT], components={"nftables": version, "kernel": kernel()},
+                 summary="an nftables table of its own keeps 3001 on the LAN in front of Docker's iptables rules",
+                 checks=[f"{k}: {v}" for k, v in got.items()]
+                 + ["loading twice leaves one rule", "mutation 'address test removed' shuts the LAN out too"])
 
 
 def kernel() -> str:

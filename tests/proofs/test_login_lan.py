@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from components import (
     DOMAIN,
     caddy_test_globals,
     caddy_version,
+    clean_dir,
     ensure_node_modules,
     make_certs,
     nginx_version,
@@ -29,7 +30,7 @@ from components import (
     start_nginx,
     substitute,
 )
-from netlab import GATEWAY, LAN_CLIENT, LAN_HOST, WAN_HOST, Lab, docker_host, require_netns, wait_for
+from netlab import GATEWAY, LAN_CLIENT, LAN_HOST, WAN_HOST, Lab, docker_host, fresh_lab, wait_for
 from test_proxy import HOSTILE_HTTP_LEVEL, Proxy
 
 pytestmark = [pytest.mark.proof, pytest.mark.slow]
@@ -45,16 +46,6 @@ PORTAL = "https://auth.example.com/"
 @pytest.fixture(scope="module")
 def node_modules() -> None:
     ensure_node_modules()
-
-
-@pytest.fixture
-def lab() -> Iterator[Lab]:
-    require_netns()
-    built = Lab()
-    try:
-        yield built
-    finally:
-        built.close()
 
 
 def start_auth_double(lab: Lab, workdir: Path) -> Path:
@@ -129,38 +120,34 @@ LOGIN_CHECKS: dict[str, Callable[[Proxy], str]] = {
 }
 
 
-def test_nginx_login(lab: Lab, tmp_path: Path, node_modules: None, proof) -> None:  # noqa: F811
-    px = nginx_login(lab, tmp_path, published(NGINX_LOGIN))
-    checks = [check(px) for check in LOGIN_CHECKS.values()]
-    proof.record("reverse-proxy-login", snippets=[NGINX_LOGIN], components={"nginx": nginx_version()},
+def login_proof(make: Callable[[Lab, Path, str], Proxy], text: str, broken: str, workdir: Path) -> list[str]:
+    with fresh_lab() as lab:
+        px = make(lab, clean_dir(workdir / "published"), text)
+        checks = [check(px) for check in LOGIN_CHECKS.values()]
+    assert broken != text, "the mutation changed nothing: the file moved on"
+    with fresh_lab() as lab:
+        px = make(lab, clean_dir(workdir / "mutation"), broken)
+        with pytest.raises(AssertionError, match="without signing in was not sent to the portal"):
+            check_login_required(px)
+    return [*checks, "mutation 'login line removed' makes the login-required check fail"]
+
+
+def test_nginx_login(tmp_path: Path, node_modules: None, proof) -> None:  # noqa: F811
+    text = published(NGINX_LOGIN)
+    broken = text.replace("    auth_request /internal/authelia/authz;\n", "")
+    checks = login_proof(nginx_login, text, broken, tmp_path)
+    proof.record("login-nginx", snippets=[NGINX_LOGIN], components={"nginx": nginx_version()},
                  summary="nginx auth_request with Authelia's endpoint (stand-in): everything behind the login, /ws too",
                  checks=checks)
 
 
-def test_caddy_login(lab: Lab, tmp_path: Path, node_modules: None, proof) -> None:  # noqa: F811
-    px = caddy_login(lab, tmp_path, published(CADDY_LOGIN))
-    checks = [check(px) for check in LOGIN_CHECKS.values()]
-    proof.record("reverse-proxy-login", snippets=[CADDY_LOGIN], components={"caddy": caddy_version()},
-                 summary="Caddy forward_auth with Authelia's endpoint (stand-in): everything behind the login, /ws too",
-                 checks=checks)
-
-
-def test_nginx_login_proof_fails_without_the_login(lab: Lab, tmp_path: Path, node_modules: None) -> None:
-    text = (Path(__file__).resolve().parents[2] / "docs" / "snippets" / NGINX_LOGIN).read_text()
-    broken = re.sub(r"    auth_request /internal/authelia/authz;\n", "", text)
-    assert broken != text
-    px = nginx_login(lab, tmp_path, broken)
-    with pytest.raises(AssertionError, match="without signing in was not sent to the portal"):
-        check_login_required(px)
-
-
-def test_caddy_login_proof_fails_without_the_login(lab: Lab, tmp_path: Path, node_modules: None) -> None:
+def test_caddy_login(tmp_path: Path, node_modules: None, proof) -> None:  # noqa: F811
     text = published(CADDY_LOGIN)
     broken = re.sub(r"\tforward_auth 127\.0\.0\.1:9091 \{.*?\n\t\}\n", "", text, flags=re.S)
-    assert broken != text
-    px = caddy_login(lab, tmp_path, broken)
-    with pytest.raises(AssertionError, match="without signing in was not sent to the portal"):
-        check_login_required(px)
+    checks = login_proof(caddy_login, text, broken, tmp_path)
+    proof.record("login-caddy", snippets=[CADDY_LOGIN], components={"caddy": caddy_version()},
+                 summary="Caddy forward_auth with Authelia's endpoint (stand-in): everything behind the login, /ws too",
+                 checks=checks)
 
 
 # --- the LAN-only entrance ------------------------------------------------------------------------
@@ -232,10 +219,20 @@ LAN_CHECKS: dict[str, Callable[[Proxy], str]] = {
 }
 
 
-def test_lan_listener(lab: Lab, tmp_path: Path, node_modules: None, proof) -> None:  # noqa: F811
-    px = nginx_lan(lab, tmp_path, published(NGINX_LAN))
-    checks = [check(px) for check in LAN_CHECKS.values()]
-    proof.record("lan-listener", snippets=[NGINX_LAN, NGINX_SITE], components={"nginx": nginx_version()},
+def test_lan_entrance(tmp_path: Path, node_modules: None, proof) -> None:  # noqa: F811
+    text = published(NGINX_LAN)
+    with fresh_lab() as lab:
+        px = nginx_lan(lab, clean_dir(tmp_path / "published"), text)
+        checks = [check(px) for check in LAN_CHECKS.values()]
+    for index, (mutation, (mutate, check, expected)) in enumerate(LAN_MUTATIONS.items()):
+        broken = mutate(text)
+        assert broken != text, f"mutation {mutation!r} changed nothing"
+        with fresh_lab() as lab:
+            px = nginx_lan(lab, clean_dir(tmp_path / f"mutation{index}"), broken)
+            with pytest.raises(AssertionError, match=expected):
+                LAN_CHECKS[check](px)
+        checks.append(f"mutation '{mutation}' makes the '{check}' check fail")
+    proof.record("lan-entrance", snippets=[NGINX_LAN], components={"nginx": nginx_version()},
                  summary=f"LAN entrance on {LAN_HOST}:3001 with the API on 127.0.0.1:3001 ({LAN_CLIENT} as a phone)",
                  checks=checks)
 
@@ -246,13 +243,3 @@ LAN_MUTATIONS = {
                                            t, flags=re.S), "names", "was answered"),
 }
 
-
-@pytest.mark.parametrize("mutation", list(LAN_MUTATIONS))
-def test_lan_proof_fails_on_a_broken_file(lab: Lab, tmp_path: Path, node_modules: None, mutation: str) -> None:
-    mutate, check, expected = LAN_MUTATIONS[mutation]
-    text = published(NGINX_LAN)
-    broken = mutate(text)
-    assert broken != text, f"mutation {mutation!r} changed nothing"
-    px = nginx_lan(lab, tmp_path, broken)
-    with pytest.raises(AssertionError, match=expected):
-        LAN_CHECKS[check](px)

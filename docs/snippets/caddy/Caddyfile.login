@@ -1,7 +1,7 @@
 # /etc/caddy/Caddyfile with a login in front: the same site, plus Authelia
 # (listening on 127.0.0.1:9091) asked about every request, and its login
 # portal on auth.example.com. Replace both names with your own.
-# snippetguard: proof[reverse-proxy-login]
+# snippetguard: proof[login-caddy]
 media.example.com {
 	# DesterLib v0.2.0 routes nobody should reach from outside: the logs (they
 	# hold the database password; DELETE erases them), the settings (the TMDB

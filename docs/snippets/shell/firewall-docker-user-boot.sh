@@ -1,4 +1,4 @@
-# snippetguard: proof[firewall-docker-user]
+# snippetguard: proof[firewall-docker-user-boot]
 # Rules added with iptables are gone after a reboot. This small service adds
 # the rule again every time Docker starts. Write your interface and network
 # into both lines (here eth0 and 192.168.1.0/24).

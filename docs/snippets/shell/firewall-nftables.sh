@@ -1,4 +1,4 @@
-# snippetguard: proof[firewall-docker-user]
+# snippetguard: proof[firewall-nftables]
 # The same restriction as an nftables table of its own, for systems where
 # Docker uses nftables directly (Docker's "firewall-backend": "nftables") and
 # there is no DOCKER-USER chain. A drop in any nftables chain is final, so

@@ -1,3 +1,5 @@
+# snippetguard: proof[reverse-proxy-nginx]
+# snippetguard: proof[reverse-proxy-caddy]
 # --8<-- [start:nginx]
 # Requests refused with 429 "Too Many Requests", counted per visitor address.
 sudo awk '$9 == 429 {print $1}' /var/log/nginx/desterlib.access.log | sort | uniq -c | sort -rn | head

@@ -1,4 +1,4 @@
-# snippetguard: proof[reverse-proxy-nginx]
+# snippetguard: proof[proxy-checks]
 # Run these from a machine outside your home network (or a phone's hotspot).
 # --8<-- [start:outside]
 # 1. Plain HTTP is redirected to HTTPS: expect "301" (nginx) or "308" (Caddy).
