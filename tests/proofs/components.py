@@ -18,10 +18,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from netlab import CONTAINER, Lab, wait_for
-
 from snippetguard import programs
 from snippetguard.directives import strip_for_display
+
+from proofs.netlab import WAN_HOST, Lab, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SNIPPETS = ROOT / "docs" / "snippets"
@@ -225,4 +225,30 @@ def clean_dir(path: Path) -> Path:
     return path
 
 
-__all__ = ["CONTAINER", "DOMAIN"]
+# The worst nginx.conf around the site: every old protocol on and OpenSSL's security level
+# lowered so that TLS 1.0/1.1 could really be negotiated. The site file alone must refuse them.
+HOSTILE_HTTP_LEVEL = "ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3;\nssl_ciphers DEFAULT@SECLEVEL=0;\n"
+
+
+@dataclass
+class Proxy:
+    """A running proxy in front of the API double, and how visitors A and B reach it over HTTPS."""
+
+    lab: Lab
+    certs: Certs
+    double: ApiDouble
+    workdir: Path
+    access_log: Path
+
+    def ask(self, client: str, **spec) -> list[dict]:
+        base = {"op": "http", "address": WAN_HOST[client], "host_header": DOMAIN, "tls": True, "sni": DOMAIN,
+                "ca": str(self.certs.ca)}
+        return self.lab.probe(f"inet{client}", {**base, **spec})
+
+    def one(self, client: str, **spec) -> dict:
+        return self.ask(client, **spec)[0]
+
+    def probe(self, client: str, op: str, **spec) -> dict:
+        base = {"op": op, "address": WAN_HOST[client], "host_header": DOMAIN, "sni": DOMAIN, "tls": True,
+                "ca": str(self.certs.ca)}
+        return self.lab.probe(f"inet{client}", {**base, **spec})

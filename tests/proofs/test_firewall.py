@@ -21,9 +21,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from _proof_standin import proof  # noqa: F401 - the fixture; H1's conftest provides it after the merge
-from components import published
-from netlab import CONTAINER, GATEWAY, Lab, fresh_lab, sh, wait_for
+
+from proofs._proof_standin import proof  # noqa: F401 - the fixture; H1's conftest provides it after the merge
+from proofs.components import published
+from proofs.netlab import CONTAINER, GATEWAY, Lab, fresh_lab, sh, wait_for
 
 pytestmark = [pytest.mark.proof, pytest.mark.slow]
 

@@ -14,10 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from _proof_standin import proof  # noqa: F401 - the fixture; H1's conftest provides it after the merge
-from components import (
+
+from proofs._proof_standin import proof  # noqa: F401 - the fixture; H1's conftest provides it after the merge
+from proofs.components import (
     DB_PASSWORD,
     DOMAIN,
+    HOSTILE_HTTP_LEVEL,
+    Proxy,
     caddy_test_globals,
     caddy_version,
     clean_dir,
@@ -30,8 +33,7 @@ from components import (
     start_nginx,
     substitute,
 )
-from netlab import GATEWAY, LAN_CLIENT, LAN_HOST, WAN_HOST, Lab, docker_host, fresh_lab, wait_for
-from test_proxy import HOSTILE_HTTP_LEVEL, Proxy
+from proofs.netlab import GATEWAY, LAN_CLIENT, LAN_HOST, WAN_HOST, Lab, docker_host, fresh_lab, wait_for
 
 pytestmark = [pytest.mark.proof, pytest.mark.slow]
 
