@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from snippetguard import directives, watchdog
 from snippetguard.model import Finding, Hit, Origin, Snippet
 from snippetguard.registry import KINDS, RULES, ParseError, Rule, program_rules_for, rules_for
+from snippetguard.sources import nested_snippets, normalise
 
 MAX_SNIPPET_BYTES = 512 * 1024  # documented in the Contributing page; larger is SG008
 
@@ -34,15 +35,6 @@ class Result:
 
     def count(self) -> int:
         return 1 + sum(child.count() for child in self.children)
-
-
-def normalise(text: str) -> str:
-    """One text form for every input: no BOM, LF line endings (line numbers are kept)."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
 
 
 def make_finding(snippet: Snippet, rule: Rule, line: int, column: int, message: str) -> Finding:
@@ -204,8 +196,6 @@ def check_snippet(snippet: Snippet, *, check_child: Callable[[Snippet], Result] 
         findings = _run_rules(snippet, parsed, rules_for(snippet.kind))
         children = getattr(parsed, "children", None)
         if children:
-            from snippetguard.sources import nested_snippets  # local: sources imports engine types
-
             check = check_child or check_snippet
             result.children = [check(child) for child in nested_snippets(snippet, children)]
     result.raw = findings

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from snippetguard.classify import kind_for_lang, kind_for_path
-from snippetguard.engine import normalise
 from snippetguard.model import Origin, Snippet
 
 
@@ -20,6 +19,15 @@ class Nested:
     lang: str = ""
     kind: str | None = None  # known kind; otherwise decided from `lang`
     origin: Origin = Origin.FENCE
+
+
+def normalise(text: str) -> str:
+    """One text form for every input: no BOM, LF line endings (line numbers are kept)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 UNKNOWN = "?"  # the kind of a block nothing recognised; the engine reports it as SG002
