@@ -6,7 +6,7 @@ it never escapes as a traceback and never lets the snippet through.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from snippetguard import directives, watchdog
@@ -198,9 +198,18 @@ def check_snippet(snippet: Snippet, *, check_child: Callable[[Snippet], Result] 
         if children:
             check = check_child or check_snippet
             result.children = [check(child) for child in nested_snippets(snippet, children)]
+            # A text-wide rule (SG203, SG205) sees a nested block in its parent's text too: report it once, nested.
+            inside = {(f.rule, f.line) for child in result.children for f in _raw_findings(child)}
+            findings = [f for f in findings if (f.rule, f.line) not in inside]
     result.raw = findings
     settle(result, unjudged=_program_rules_for(snippet.kind))
     return result
+
+
+def _raw_findings(result: Result) -> Iterator[Finding]:
+    yield from result.raw
+    for child in result.children:
+        yield from _raw_findings(child)
 
 
 def _program_rules_for(kind: str) -> frozenset[str]:

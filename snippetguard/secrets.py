@@ -153,11 +153,15 @@ URL_PASSWORD_RE = re.compile(r"[a-z][a-z0-9+.-]*://(?P<user>[^:/@\s'\"]*):(?P<pa
 UPPER_WORD_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")  # `USER:PASSWORD@`: a placeholder in prose and docs
 
 
+DEFAULT_RE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-(.*)\}")
+
+
 @dataclass(frozen=True)
 class UrlPassword:
     password: str
     start: int  # offset of the password in the text searched
     user: str
+    default: bool = False  # `${DB_PASSWORD:-postgres}`: the password a reader who sets nothing gets
 
 
 def url_passwords(text: str) -> Iterator[UrlPassword]:
@@ -165,10 +169,12 @@ def url_passwords(text: str) -> Iterator[UrlPassword]:
     if "://" not in text:
         return
     for match in URL_PASSWORD_RE.finditer(text):
-        password = match.group("password")
+        password, default = match.group("password"), False
+        if (fallback := DEFAULT_RE.fullmatch(password)) is not None:
+            password, default = fallback.group(1), True
         if not password or UPPER_WORD_RE.match(password) or is_placeholder(password):
             continue
-        yield UrlPassword(password, match.start("password"), match.group("user"))
+        yield UrlPassword(password, match.start("password"), match.group("user"), default)
 
 
 # -- value shapes (detect-secrets) and PEM private keys --------------------------------------

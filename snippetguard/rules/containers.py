@@ -289,14 +289,8 @@ def _candidate_values(var: EnvVar) -> Iterator[tuple[str, str]]:
     if var.value is None:
         return
     value = var.value
-    match = URL_PASSWORD_RE.search(value)
-    if match and match.group("password"):
-        password = match.group("password")
-        if not has_reference(password):
-            yield f"the password inside {var.name}", password
-        elif (default := default_of(password)) is not None:
-            yield f"the default password inside {var.name}", default
-        return
+    if URL_PASSWORD_RE.search(value):
+        return  # a password inside a URL is SG205's, in every kind
     if not is_secret_name(var.name):
         return
     if not has_reference(value):
