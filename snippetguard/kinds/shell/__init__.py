@@ -31,6 +31,7 @@ from __future__ import annotations
 from snippetguard.kinds.shell.commands import (
     DOCKER_LIKE,
     SHELLS,
+    _runs_stdin_as_shell,
     exec_target,
     is_interpreter,
     is_shell,
@@ -42,7 +43,7 @@ from snippetguard.kinds.shell.docker import docker_service
 from snippetguard.kinds.shell.model import Command, Heredoc, Redirect, ShellScript, Word
 from snippetguard.kinds.shell.parser import _Parser
 from snippetguard.kinds.shell.transcript import extract_transcript
-from snippetguard.kinds.shell.written import written_files
+from snippetguard.kinds.shell.written import unquoted_heredoc_substitutions, written_files
 from snippetguard.registry import Kind, ParseError, register_kind
 
 
@@ -59,12 +60,36 @@ def parse_shell(text: str, fast: bool = True) -> ShellScript:
         commands = _Parser(script).parse(body, shifts, None, fast=fast)
     except RecursionError:
         raise ParseError("shell: the command nests too deeply to check", 1, 1) from None
+    commands.extend(_heredoc_substitutions(script, commands))
     commands.sort(key=lambda c: (c.line, c.column))
     # bare `:` no-ops (also what `case` and `[[ … ]]` were rewritten to) concern no rule
     script.commands = [c for c in commands if c.name != ":" or c.args or c.redirects]
     script.services = [s for s in map(docker_service, commands) if s is not None]
     script.children = written_files(script)
     return script
+
+
+def _heredoc_substitutions(script: ShellScript, commands: list[Command]) -> list[Command]:
+    """The commands in `$(…)` inside unquoted here-documents that no shell reads as a script: they run too."""
+    holder = {id(r.heredoc): c for c in commands for r in c.redirects if r.heredoc is not None}
+    found: list[Command] = []
+    for heredoc, inner, line, column in unquoted_heredoc_substitutions(script):
+        command = holder.get(id(heredoc))
+        if command is None or _runs_stdin_as_shell(command):
+            continue  # a body a shell runs was parsed whole already
+
+        def to_snippet(ln: int, col: int, line: int = line, column: int = column) -> tuple[int, int]:
+            return line + ln - 1, column + col - 1
+
+        try:
+            inner_commands = _Parser(script, 1).parse(inner, None, to_snippet)
+        except ParseError:
+            continue  # bash would fail on it when run; the file's text is still checked
+        for inner_command in inner_commands:
+            if inner_command.host is None:
+                inner_command.host, inner_command.via = command, "$("
+        found.extend(inner_commands)
+    return found
 
 
 SHELL = register_kind(Kind("shell", "shell", parse_shell, checks=("bashlex syntax tree",)))

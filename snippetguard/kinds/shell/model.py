@@ -37,6 +37,8 @@ class Heredoc:
     op_line: int
     op_column: int
     offset: int  # of the `<<` in the prepared text
+    dash: bool = False  # `<<-EOF`: bash strips leading tabs from the body's lines
+    column: int = 1  # snippet column of the body's first character (3 after a transcript's `> ` prompt)
 
 
 @dataclass(frozen=True, slots=True)

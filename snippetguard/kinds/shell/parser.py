@@ -101,8 +101,9 @@ class _Parser(NestedScripts):
                 raise ParseError(f"shell: {err.message}", line, column) from None
             for op, start, delim, quoted, end, _dash in preparer.heredocs:
                 op_line, op_column = self.locate(op)
-                body_line, _ = self.locate(start)
-                heredoc = Heredoc(delim, quoted, text[start:end], body_line, op_line, op_column, op)
+                body_line, body_column = self.locate(start)
+                heredoc = Heredoc(delim, quoted, text[start:end], body_line, op_line, op_column, op, bool(_dash),
+                                  body_column)
                 self.heredocs[op] = heredoc
                 self.script.heredocs.append(heredoc)
         self.prepared = prepared
