@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from snippetguard.kinds.shell import Command, ShellScript, Word, is_interpreter, script_operand
+from snippetguard.kinds.shell.commands import XARGS_VALUE_LONG, XARGS_VALUE_SHORT, _skip_options
+from snippetguard.kinds.shell.values import REF_RE, follow, variable_of
 from snippetguard.model import Hit
 from snippetguard.registry import Example, rule
 from snippetguard.rules._shellopts import (
@@ -87,38 +89,110 @@ def _runs_word_as_program(host: Command, word: Word | None) -> str | None:
     insecure=(Example("curl -fsSL https://raw.githubusercontent.com/desterlib/desterlib/main/install.sh | bash\n",
                       "shell", 1),
               Example("bash <(curl -fsSL https://raw.githubusercontent.com/desterlib/desterlib/main/install.sh)\n",
+                      "shell", 1),
+              Example("script=$(curl -fsSL https://raw.githubusercontent.com/desterlib/desterlib/main/install.sh)\n"
+                      "eval \"$script\"\n", "shell", 2),
+              Example("wget -qO- https://raw.githubusercontent.com/desterlib/desterlib/main/install.sh | sudo -E bash -\n",
                       "shell", 1)),
-    secure=Example("curl -fsSLo install.sh https://raw.githubusercontent.com/desterlib/desterlib/v0.2.0/install.sh\n"
-                   "less install.sh\nbash install.sh\n", "shell"),
+    secure=(Example("curl -fsSLo install.sh https://raw.githubusercontent.com/desterlib/desterlib/v0.2.0/install.sh\n"
+                    "less install.sh\nbash install.sh\n", "shell"),
+            Example("tag=$(curl -fsSL https://api.github.com/repos/DesterLib/desterlib/releases/latest | jq -r .tag_name)\n"
+                    "echo \"latest release: $tag\"\n", "shell")),
 )
 def download_run(parsed: ShellScript) -> Iterator[Hit]:
     commands = _commands(parsed)
     by_pipeline: dict[int, list[Command]] = {}
     for command in commands:
         by_pipeline.setdefault(command.pipeline, []).append(command)
+    # `s=$(curl …)`, `t=$s`: variables that hold a download
+    held = follow(parsed, downloads_to_stdout)
     seen: set[int] = set()
+
+    def hit(at: Command, message: str) -> Iterator[Hit]:
+        if id(at) not in seen:
+            seen.add(id(at))
+            yield Hit(at.line, at.column, message)
+
     for command in commands:
-        if not downloads_to_stdout(command):
-            continue
-        # `curl … | sh`: an interpreter further down the same pipeline reads the download as its program
-        for later in by_pipeline.get(command.pipeline, ()):
-            if later.position > command.position and reads_program_from_stdin(later) and id(later) not in seen:
-                seen.add(id(later))
-                yield Hit(later.line, later.column, f"{command.name} output is piped into {_runner(later)}: the "
-                                                    "downloaded script runs before anyone reads it")
-        # `bash <(curl …)`, `sh -c "$(curl …)"`, `source <(curl …)`, `bash <<< "$(curl …)"`
-        host = command.host
-        if host is not None and command.via in ("<(", "$(", "`") and id(host) not in seen:
-            how = _runs_word_as_program(host, command.host_word)
-            if how is not None:
-                seen.add(id(host))
-                form = {"<(": "<(…)", "$(": "$(…)", "`": "`…`"}[command.via]
-                yield Hit(host.line, host.column, f"{_runner(host)} runs what {command.name} downloads ({form}) "
-                                                  "before anyone reads it")
+        source = _emits_download(command, held)
+        if source is not None:
+            # `curl … | sh`, `echo "$s" | bash`: an interpreter further down the pipeline reads it as its program
+            for later in by_pipeline.get(command.pipeline, ()):
+                if later.position <= command.position:
+                    continue
+                if reads_program_from_stdin(later):
+                    yield from hit(later, f"{source} output is piped into {_runner(later)}: the downloaded script "
+                                          "runs before anyone reads it")
+                elif later.name == "xargs" and _xargs_runs_input(later):
+                    yield from hit(later, f"{source} output is piped into xargs, whose shell runs it as a script "
+                                          "before anyone reads it")
+            # `bash <(curl …)`, `sh -c "$(curl …)"`, `source <(curl …)`, `bash <<< "$(curl …)"`
+            host = command.host
+            if host is not None and command.via in ("<(", "$(", "`"):
+                how = _runs_word_as_program(host, command.host_word)
+                if how is not None:
+                    form = {"<(": "<(…)", "$(": "$(…)", "`": "`…`"}[command.via]
+                    yield from hit(host, f"{_runner(host)} runs what {source} downloads ({form}) before anyone "
+                                         "reads it")
+        # `eval "$s"`, `bash -c "$s"`, `bash <<< "$s"`, `$s` as a command, where `s` holds a download
+        if held:
+            for word in _code_words(command):
+                name = next((n for n in _references(word.text) if n in held), None)
+                if name is not None:
+                    yield from hit(command, f"{_runner(command) or '$' + name} runs ${name}, which holds what "
+                                            f"{held[name].name} downloaded, before anyone reads it")
+
+
+def _references(text: str) -> list[str]:
+    return [m.group(1) or m.group(2) for m in REF_RE.finditer(text)]
+
+
+def _emits_download(command: Command, held: dict[str, Command]) -> str | None:
+    """The downloader whose output this command prints: itself, or `echo "$s"` of a variable holding one."""
+    if downloads_to_stdout(command):
+        return command.name
+    if held and command.executed and command.name in ("echo", "printf"):
+        for word in command.args:
+            name = next((n for n in _references(word.text) if n in held), None)
+            if name is not None:
+                return f"{held[name].name} (through ${name})"
+    return None
+
+
+def _code_words(command: Command) -> list[Word]:
+    """Words this command runs as code: `eval`'s arguments, `sh -c`'s string, `sh <<< word`, a `$prog` name."""
+    words: list[Word] = []
+    if not command.executed:
+        return words
+    if command.name == "eval":
+        words.extend(command.args)
+    elif is_interpreter(command.name):
+        kind, operand = script_operand(command)
+        if kind == "string" and operand is not None:
+            words.append(operand)
+        if reads_program_from_stdin(command):
+            words.extend(r.target for r in command.redirects if r.op == "<<<" and r.target is not None)
+    if command.program is not None and variable_of(command.program.text) is not None:
+        words.append(command.program)
+    return words
+
+
+def _xargs_runs_input(xargs: Command) -> bool:
+    """`xargs sh -c` (the input is the script) or `xargs -I{} sh -c '{}'` (the input is pasted into it)."""
+    args = list(xargs.args)
+    start = _skip_options(args, 0, XARGS_VALUE_SHORT, XARGS_VALUE_LONG)  # getopt stops at the program
+    opts, _ = scan_options(args[:start], "adEILnPs", XARGS_VALUE_LONG)
+    operands = args[start:]
+    replace = next((o.value or "{}" for o in opts if o.name in ("-I", "--replace", "-i")), None)
+    if not operands or not is_interpreter(operands[0].text.rsplit("/", 1)[-1]):
+        return False
+    rest = [w.text for w in operands[1:]]
+    if "-c" not in rest:
+        return False
+    script = rest[rest.index("-c") + 1] if rest.index("-c") + 1 < len(rest) else None
+    return script is None or (replace is not None and replace in script)
 
 
 def _runner(command: Command) -> str:
     prefix = "sudo " if "sudo" in command.wrappers else ""
     return f"{prefix}{command.name}"
-
-
