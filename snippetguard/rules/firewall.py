@@ -200,15 +200,16 @@ def _nft_database(command: Command) -> Iterator[Hit]:
     kinds=KINDS,
     why="The database only needs to be reached by the DesterLib API, which talks to it over Docker's internal "
         "network. Opening its port in the firewall, even to your LAN, puts the database one weak password away "
-        "from anyone who can reach the machine, including every device on the network.",
-    fix="Do not open database ports at all. Open only the API port, and only to your LAN, e.g. "
-        "`sudo ufw allow from 192.168.1.0/24 to any port 3001 proto tcp`; keep the database published on "
-        "127.0.0.1 (or not at all).",
+        "from anyone who can reach the machine, including every device on the network. (A port Docker "
+        "publishes ignores ufw and firewalld altogether: neither an allow nor a deny rule changes who reaches it.)",
+    fix="Open no database port. Keep the database unpublished (the API reaches it over the Compose network) or "
+        "published on `127.0.0.1` only; open only what runs on the host itself, such as SSH and, with a reverse "
+        "proxy, `sudo ufw allow 80/tcp` and `sudo ufw allow 443/tcp`.",
     guide=f"{FIREWALL}#database-ports",
     insecure=(Example("sudo ufw allow 5432/tcp\n", "shell", 1),
               Example("sudo firewall-cmd --permanent --add-port=5432/tcp\nsudo firewall-cmd --reload\n", "shell", 1)),
-    secure=(Example("sudo ufw allow from 192.168.1.0/24 to any port 3001 proto tcp\n", "shell"),
-            Example("sudo ufw deny 5432/tcp\n", "shell")),
+    secure=(Example("sudo ufw allow OpenSSH\nsudo ufw allow 80/tcp\nsudo ufw allow 443/tcp\n", "shell"),
+            Example("sudo firewall-cmd --permanent --add-service=https\nsudo firewall-cmd --reload\n", "shell")),
 )
 def database_port_opened(parsed: ShellScript) -> Iterator[Hit]:
     for command in _commands(parsed):
@@ -237,8 +238,9 @@ def _unit(name: str) -> str:
     why="With the firewall off, every service listening on the machine (SSH, databases, admin panels, anything "
         "installed later) is reachable from every network it is on. Turning it off to make one port work "
         "exposes all the others.",
-    fix="Keep the firewall on and allow the one port you need: `sudo ufw allow from 192.168.1.0/24 to any port "
-        "3001 proto tcp` (or `sudo firewall-cmd --permanent --add-port=3001/tcp` and `--reload`).",
+    fix="Keep the firewall on and check its rules instead (`sudo ufw status verbose`, `sudo firewall-cmd "
+        "--list-all`); allow only what runs on the host, e.g. `sudo ufw allow 443/tcp` for a reverse proxy. A port "
+        "Docker publishes does not need a firewall rule: Docker opens it whatever the firewall says.",
     guide=f"{FIREWALL}#keep-firewall-on",
     insecure=(Example("sudo ufw disable\n", "shell", 1),
               Example("sudo systemctl disable --now firewalld\n", "shell", 1)),

@@ -177,7 +177,8 @@ def is_env_file(path: str) -> bool:
     why="The `.env` file holds the database password. Any mode other than owner-only (600, or 400) lets other "
         "accounts and services on the machine read it, and one leaked backup user or web process is then "
         "enough to take the database.",
-    fix="Make it readable by its owner only: `chmod 600 ~/.desterlib/.env` (or 400 if nothing rewrites it).",
+    fix="Make it readable by its owner only: `chmod 600 .env` in the folder that holds it (`~/.desterlib/` for "
+        "the v0.2.0 npm installer, `~/.desterlib/apps/api/` for the setup scripts), or 400 if nothing rewrites it.",
     guide=f"{PERMS}#env-file",
     insecure=(Example("cd ~/.desterlib\nchmod 644 .env\n", "shell", 2),
               Example("chmod a+r ~/.desterlib/.env\n", "shell", 1)),
