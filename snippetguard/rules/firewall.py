@@ -200,8 +200,8 @@ def _nft_database(command: Command) -> Iterator[Hit]:
     kinds=KINDS,
     why="The database only needs to be reached by the DesterLib API, which talks to it over Docker's internal "
         "network. Opening its port in the firewall, even to your LAN, puts the database one weak password away "
-        "from anyone who can reach the machine, including every device on the network. (A port Docker "
-        "publishes ignores ufw and firewalld altogether: neither an allow nor a deny rule changes who reaches it.)",
+        "from anyone who can reach the machine, including every device on the network. A port Docker publishes "
+        "ignores ufw and firewalld altogether: neither an allow nor a deny rule changes who reaches it.",
     fix="Open no database port. Keep the database unpublished (the API reaches it over the Compose network) or "
         "published on `127.0.0.1` only; open only what runs on the host itself, such as SSH and, with a reverse "
         "proxy, `sudo ufw allow 80/tcp` and `sudo ufw allow 443/tcp`.",

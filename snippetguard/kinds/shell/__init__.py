@@ -57,10 +57,11 @@ def parse_shell(text: str, fast: bool = True) -> ShellScript:
         body, shifts = transcript
         script.transcript = True
     try:
-        commands = _Parser(script).parse(body, shifts, None, fast=fast)
+        parser = _Parser(script)
+        commands = parser.parse(body, shifts, None, fast=fast)
     except RecursionError:
         raise ParseError("shell: the command nests too deeply to check", 1, 1) from None
-    commands.extend(_heredoc_substitutions(script, commands))
+    commands.extend(_heredoc_substitutions(script, commands, parser.counter))
     commands.sort(key=lambda c: (c.line, c.column))
     # bare `:` no-ops (also what `case` and `[[ … ]]` were rewritten to) concern no rule
     script.commands = [c for c in commands if c.name != ":" or c.args or c.redirects]
@@ -69,7 +70,7 @@ def parse_shell(text: str, fast: bool = True) -> ShellScript:
     return script
 
 
-def _heredoc_substitutions(script: ShellScript, commands: list[Command]) -> list[Command]:
+def _heredoc_substitutions(script: ShellScript, commands: list[Command], counter: list[int]) -> list[Command]:
     """The commands in `$(…)` inside unquoted here-documents that no shell reads as a script: they run too."""
     holder = {id(r.heredoc): c for c in commands for r in c.redirects if r.heredoc is not None}
     found: list[Command] = []
@@ -82,7 +83,7 @@ def _heredoc_substitutions(script: ShellScript, commands: list[Command]) -> list
             return line + ln - 1, column + col - 1
 
         try:
-            inner_commands = _Parser(script, 1).parse(inner, None, to_snippet)
+            inner_commands = _Parser(script, 1, counter).parse(inner, None, to_snippet)
         except ParseError:
             continue  # bash would fail on it when run; the file's text is still checked
         for inner_command in inner_commands:
