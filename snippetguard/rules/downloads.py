@@ -86,15 +86,15 @@ def _runs_word_as_program(host: Command, word: Word | None) -> str | None:
         "`bash install.sh`. Pin a release tag rather than a branch, and check a published checksum when there "
         "is one.",
     guide="getting-started/installation.md#download-read-run",
-    insecure=(Example("curl -fsSL https://raw.githubusercontent.com/desterlib/desterlib/main/install.sh | bash\n",
+    insecure=(Example("curl -fsSL https://raw.githubusercontent.com/DesterLib/desterlib/main/scripts/setup/unix.sh | bash\n",
                       "shell", 1),
-              Example("bash <(curl -fsSL https://raw.githubusercontent.com/desterlib/desterlib/main/install.sh)\n",
+              Example("bash <(curl -fsSL https://raw.githubusercontent.com/DesterLib/desterlib/main/scripts/setup/unix.sh)\n",
                       "shell", 1),
-              Example("script=$(curl -fsSL https://raw.githubusercontent.com/desterlib/desterlib/main/install.sh)\n"
+              Example("script=$(curl -fsSL https://raw.githubusercontent.com/DesterLib/desterlib/main/scripts/setup/unix.sh)\n"
                       "eval \"$script\"\n", "shell", 2),
-              Example("wget -qO- https://raw.githubusercontent.com/desterlib/desterlib/main/install.sh | sudo -E bash -\n",
+              Example("wget -qO- https://raw.githubusercontent.com/DesterLib/desterlib/main/scripts/setup/unix.sh | sudo -E bash -\n",
                       "shell", 1)),
-    secure=(Example("curl -fsSLo install.sh https://raw.githubusercontent.com/desterlib/desterlib/v0.2.0/install.sh\n"
+    secure=(Example("curl -fsSLo install.sh https://raw.githubusercontent.com/DesterLib/desterlib/v0.2.0/packages/cli/install.sh\n"
                     "less install.sh\nbash install.sh\n", "shell"),
             Example("tag=$(curl -fsSL https://api.github.com/repos/DesterLib/desterlib/releases/latest | jq -r .tag_name)\n"
                     "echo \"latest release: $tag\"\n", "shell")),

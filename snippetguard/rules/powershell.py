@@ -80,16 +80,19 @@ INVOKE_METHODS = (".invokescript", ".newscriptblock")
         "that moment, with your rights; nobody sees it first. A compromised repository or a hijacked domain runs "
         "straight away on your PC.",
     fix="Save it, read it, then run it: `Invoke-WebRequest -Uri URL -OutFile install.ps1`, "
-        "`Get-Content install.ps1`, `.\\install.ps1`. Pin a release tag rather than a branch.",
+        "`notepad .\\install.ps1`, then `Set-ExecutionPolicy -Scope Process -ExecutionPolicy RemoteSigned`, "
+        "`Unblock-File .\\install.ps1` and `.\\install.ps1`. Pin a release tag rather than a branch.",
     guide="getting-started/installation.md#download-read-run",
-    insecure=(Example("irm https://raw.githubusercontent.com/desterlib/desterlib/main/install.ps1 | iex\n",
+    insecure=(Example("irm https://raw.githubusercontent.com/DesterLib/desterlib/main/scripts/setup/windows.ps1 | iex\n",
                       "powershell", 1),
               Example("iex ((New-Object Net.WebClient).DownloadString('https://example.com/install.ps1'))\n",
                       "powershell", 1),
-              Example("$script = irm https://raw.githubusercontent.com/desterlib/desterlib/main/install.ps1\n"
+              Example("$script = irm https://raw.githubusercontent.com/DesterLib/desterlib/main/scripts/setup/windows.ps1\n"
                       "& ([scriptblock]::Create($script))\n", "powershell", 2)),
-    secure=(Example("Invoke-WebRequest -Uri https://raw.githubusercontent.com/desterlib/desterlib/v0.2.0/install.ps1 "
-                    "-OutFile install.ps1\nGet-Content install.ps1\n.\\install.ps1\n", "powershell"),
+    secure=(Example("Invoke-WebRequest -Uri https://raw.githubusercontent.com/DesterLib/desterlib/v0.2.0/packages/cli/install.ps1 "
+                    "-OutFile install.ps1\nnotepad .\\install.ps1\n"
+                    "Set-ExecutionPolicy -Scope Process -ExecutionPolicy RemoteSigned\nUnblock-File .\\install.ps1\n"
+                    ".\\install.ps1\n", "powershell"),
             Example("$release = Invoke-RestMethod https://api.github.com/repos/DesterLib/desterlib/releases/latest\n"
                     "Write-Output $release.tag_name\n", "powershell")),
 )
