@@ -30,8 +30,10 @@ SECRET_NAME_RE = re.compile(
 # Names that mention a secret but hold something else: where it is, how long, how it is used.
 NOT_SECRET_SUFFIX_RE = re.compile(
     r"(?i)_(file|path|dir|length|len|id|method|mode|type|algorithm|alg|enabled|expiry|expires|expires_in"
-    r"|expiration|ttl|lifetime|timeout|hash|header|name|url|uri|host|port|user|username|email|issuer"
-    r"|audience|command|cmd|provider|required|rotation|policy|scopes?|realm|min|max|count|version)$"
+    r"|expiration|ttl|lifetime|timeout|interval|hash|header|name|url|uri|host|port|user|username|email|issuer"
+    r"|audience|command|cmd|provider|required|rotation|policy|scopes?|realm|min|max|count|limit|size|tokens"
+    r"|version|retries|attempts|days|seconds|secs|minutes|hours|ms|prompt|message|label|text|field|param"
+    r"|parameter|placeholder|hint|regex|pattern|format|prefix|suffix|location|store|vault|env|var|variable)$"
 )
 NOT_SECRET_NAMES = frozenset({"PWD", "OLDPWD", "PASSWORD_RESET", "GPG_TTY"})
 CAMEL_RE = re.compile(r"([a-z0-9])([A-Z])")
@@ -131,13 +133,22 @@ class Verdict:
     reason: str  # e.g. "'postgres' is a default or well-known password"
 
 
+PATH_OR_URL_RE = re.compile(
+    r"^(?:~/|\.\.?/|[A-Za-z]:\\|/(?:etc|home|root|run|var|srv|opt|usr|tmp|mnt|media|data|config|secrets?|certs?"
+    r"|keys?|app|vw-data)(?:/|$)|[a-z][a-z0-9+.-]*://[^:@/\s]+(?:[/:?#]|$))"
+)
+
+
 def judge(value: str, user: str | None = None, *, min_length: int = 0) -> Verdict | None:
     """What is wrong with a literal secret value, or None when it is no secret (blank, placeholder, hash…).
 
-    `min_length`: shorter values count as weak (the .env rules ask for 32 characters).
+    A path or a URL without credentials names where a secret is (`SSH_KEY=~/.ssh/id_ed25519`), not the
+    secret. `min_length`: shorter values count as weak (the .env rules ask for 32 characters).
     """
     stripped = value.strip()
     if is_placeholder(stripped) or is_hash(stripped) or stripped.lower() in BOOLEAN_WORDS:
+        return None
+    if PATH_OR_URL_RE.match(stripped) and not URL_PASSWORD_RE.search(stripped):
         return None
     reason = weakness(stripped, user)
     if reason is None and len(stripped) < min_length:
@@ -151,6 +162,9 @@ def judge(value: str, user: str | None = None, *, min_length: int = 0) -> Verdic
 
 URL_PASSWORD_RE = re.compile(r"[a-z][a-z0-9+.-]*://(?P<user>[^:/@\s'\"]*):(?P<password>[^@\s'\"]*)@", re.IGNORECASE)
 UPPER_WORD_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")  # `USER:PASSWORD@`: a placeholder in prose and docs
+# `user:password@`, `username:pass@`: the URL's format, spelt out in a comment or a doc, not credentials
+GENERIC_USERS = frozenset({"user", "username", "login", "name", "usr"})
+GENERIC_PASSWORDS = frozenset({"password", "pass", "passwd", "pwd", "pw", "secret", "token"})
 
 
 DEFAULT_RE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-(.*)\}")
@@ -173,6 +187,8 @@ def url_passwords(text: str) -> Iterator[UrlPassword]:
         if (fallback := DEFAULT_RE.fullmatch(password)) is not None:
             password, default = fallback.group(1), True
         if not password or UPPER_WORD_RE.match(password) or is_placeholder(password):
+            continue
+        if match.group("user").lower() in GENERIC_USERS and password.lower() in GENERIC_PASSWORDS:
             continue
         yield UrlPassword(password, match.start("password"), match.group("user"), default)
 

@@ -126,6 +126,24 @@ def test_shell_secret_near_misses(text: str) -> None:
     assert "SG204" not in codes(text, "shell")
 
 
+@pytest.mark.parametrize("text", [
+    "export SSH_KEY=~/.ssh/id_ed25519\n", "export MAX_TOKENS=4096\n", "GPG_KEY_ID=ABCDEF12\n",
+    "export VAULT_ADDR=https://vault.example.com\nexport TOKEN_URL=https://auth.example.com/token\n",
+    "PASSWORD_PROMPT='Enter password'\n", "export PASSWORD_STORE_DIR=/srv/pass\n",
+])
+def test_secret_named_but_no_secret(text: str) -> None:
+    assert codes(text, "shell") == set()
+
+
+def test_generator_for_a_name_that_is_no_secret() -> None:
+    assert codes("SUFFIX=$(openssl rand -hex 3)\ndocker run --name \"app-$SUFFIX\" nginx:1.27\n", "shell") == set()
+    assert fired("DB_PASSWORD=$(openssl rand -hex 3)\n", "shell") == {("SG307", 1)}
+
+
+def test_url_format_spelt_out_is_no_password() -> None:
+    assert codes("# DATABASE_URL format: postgresql://user:password@host:5432/db\n", "shell") == set()
+
+
 def test_shell_secret_column_is_the_value() -> None:
     (finding,) = [f for f in findings("export DB_PASS='hunter22'\n", "shell") if f.rule == "SG204"]
     assert finding.column == len("export DB_PASS=") + 1
@@ -284,6 +302,9 @@ def test_files_written_by_shell(text: str, rule: str, line: int, column: int) ->
     "cat > /etc/fstab.d/media <<'EOF'\nanything at all\nEOF\n",
     "echo \"PG_PASS=$(openssl rand -base64 36 | tr -d '\\n')\" >> .env\n",
     "bash <<'EOF'\necho hi\nEOF\n",
+    "echo 'vm.max_map_count=262144' | sudo tee /etc/sysctl.d/99-elastic.conf\n",  # a .conf that is no nginx file
+    "sudo tee /etc/wireguard/wg0.conf > /dev/null <<'EOF'\n[Interface]\nAddress = 10.8.0.1/24\nEOF\n",
+    "cat > \"$SECRETS_FILE\" <<EOF\nAUTH_SECRET=${AUTH_SECRET}\nEOF\n",
 ])
 def test_written_near_misses(text: str) -> None:
     assert codes(text, "shell") == set()

@@ -14,9 +14,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from snippetguard.classify import kind_for_path
 from snippetguard.registry import Kind, ParseError, register_kind
-from snippetguard.sources import Nested
+from snippetguard.sources import Nested, kind_for_written_path
 
 OPENERS = {"(": ")", "$(": ")", "@(": ")", "{": "}", "@{": "}", "[": "]"}
 CLOSERS = frozenset(")}]")
@@ -404,8 +403,8 @@ def _writer(element: Element) -> tuple[str | None, Token | None]:
 
 
 def _file(token: Token, path: str) -> Nested | None:
-    kind = kind_for_path(path.replace("\\", "/"))
-    if not kind:
+    kind = kind_for_written_path(path)
+    if kind is None:
         return None  # unknown or plain text: nothing to check it as
     suffix = path.rsplit(".", 1)[-1]
     if token.here:

@@ -233,13 +233,21 @@ def _pipelines(script: ShellScript) -> dict[int, list[Command]]:
     return out
 
 
-def _secret_context(command: Command) -> str | None:
-    """The secret's name when this command's output is assigned to one (`PW=$(…)`, `echo "PW=$(…)"`)."""
+def _assigned_to(command: Command) -> str | None:
+    """The name this command's output is assigned to (`PW=$(…)`, `echo "PW=$(…)"`), if any."""
     word = command.host_word
     if word is None or command.via not in ("$(", "`"):
         return None
-    match = re.match(r"([A-Za-z_][A-Za-z0-9_]*)=", word.text)
-    return match.group(1) if match and secrets.is_secret_name(match.group(1)) else None
+    rows = word.raw.split("\n")
+    index = command.line - word.line
+    if not 0 <= index < len(rows):
+        return None
+    before = rows[index][: command.column - (word.column if index == 0 else 1)]
+    match = ASSIGNED_RE.search(before)
+    return match.group(1) if match else None
+
+
+ASSIGNED_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=[\"']?(?:\$\(|`)\s*$")
 
 
 def _judge(flow: Flow) -> Hit | None:
@@ -289,9 +297,10 @@ def weak_generator(parsed: ShellScript | PowerShellScript) -> Iterator[Hit]:
         if flow is None or (flow.length == math.inf and flow.bits == math.inf):
             continue
         flow.settle()
-        context = next((n for c in members if (n := _secret_context(c)) is not None), None)
-        if not flow.dedicated and context is None:
-            continue
+        name = next((n for c in members if (n := _assigned_to(c)) is not None), None)
+        secret = name is not None and secrets.is_secret_name(name)
+        if (not flow.dedicated and not secret) or (name is not None and not secret):
+            continue  # randomness that is no secret: `RUN_ID=$(uuidgen)`, `SUFFIX=$(openssl rand -hex 3)`
         hit = _judge(flow)
         if hit is not None and (hit.line, hit.column) not in seen:
             seen.add((hit.line, hit.column))

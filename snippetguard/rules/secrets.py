@@ -133,9 +133,14 @@ def _ps_command(command: Token | None, args: list[Item]) -> tuple[str, Token] | 
 
 # -- passwords inside URLs, in every kind
 
+# Every kind but Markdown pages: a page's own text includes its output blocks (`text`), which show what
+# programs print, and its code blocks are checked as their own kinds.
+URL_KINDS = ("env", "compose", "shell", "powershell", "nginx", "caddy", "yaml", "json")
+
+
 @rule(
     code="SG205", title="Password inside a URL",
-    kinds=("*",), reads="text",
+    kinds=URL_KINDS, reads="text",
     why="`scheme://user:password@host` puts the password wherever the URL goes: shell history, process lists "
         "(`ps` shows every argument), logs, backups of the script, and every copy of the documentation. A "
         "password printed in a guide is known to everyone who read it.",

@@ -18,11 +18,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from snippetguard.classify import kind_for_path
 from snippetguard.kinds.shell.model import Command, Heredoc, ShellScript, Word
-from snippetguard.sources import Nested
+from snippetguard.sources import Nested, kind_for_written_path
 
-NOT_FILES = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty", "-"})
 OUTPUT_OPS = frozenset({">", ">>", ">|", "&>", "&>>"})
 TEE_OPTIONS_WITH_VALUE = frozenset({"--output-error"})
 PRINTF_ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", "'": "'", '"': '"', "r": ""}
@@ -30,11 +28,7 @@ SUBSTITUTION_RE = re.compile(r"\$\((?:[^()\n]|\([^()\n]*\))*\)|`[^`\n]*`")
 
 
 def _kind(path: str) -> str | None:
-    path = path.strip("'\"")
-    if not path or path in NOT_FILES or path.startswith("&"):
-        return None
-    kind = kind_for_path(path.replace("\\", "/"))
-    return kind or None  # "" is plain text (.txt, .log): nothing to check
+    return kind_for_written_path(path)
 
 
 def _output_targets(command: Command) -> list[str]:
