@@ -87,9 +87,18 @@ class PowerShellScript:
     nested: list[PowerShellScript] = field(default_factory=list)  # `powershell -Command "…"` strings
     children: list[Nested] = field(default_factory=list)  # files it writes (`@'…'@ | Set-Content f`): their kind
 
+    _own: list[list[Element]] | None = field(default=None, repr=False)  # this level's pipelines, computed once
+
+    def own_pipelines(self) -> list[list[Element]]:
+        """The pipelines of this script (groups included, `-Command` strings not), computed once: every rule
+        reads them."""
+        if self._own is None:
+            self._own = list(pipelines_of(self.items))
+        return self._own
+
     def pipelines(self) -> Iterator[list[Element]]:
         """Every pipeline, at every nesting level (inside groups and `-Command` strings too)."""
-        yield from pipelines_of(self.items)
+        yield from self.own_pipelines()
         for inner in self.nested:
             yield from inner.pipelines()
 
@@ -312,12 +321,12 @@ SHELL_HOSTS = frozenset({"powershell", "powershell.exe", "pwsh", "pwsh.exe"})
 MAX_NESTING = 4
 
 
-def _nested(items: list[Item], depth: int) -> list[PowerShellScript]:
+def _nested(pipelines: list[list[Element]], depth: int) -> list[PowerShellScript]:
     """Scripts passed as strings: `powershell -Command "irm … | iex"`."""
     found: list[PowerShellScript] = []
     if depth >= MAX_NESTING:
         return found
-    for pipeline in pipelines_of(items):
+    for pipeline in pipelines:
         for element in pipeline:
             command = element.command
             if command is None or command.lower not in SHELL_HOSTS:
@@ -357,7 +366,7 @@ def _parse(text: str, locate: _Locate, shifts: list[int] | None, depth: int = 0)
     if depth < MAX_NESTING:
         _expand_strings(items, depth)
     script = PowerShellScript(text, items)
-    script.nested = _nested(items, depth)
+    script.nested = _nested(script.own_pipelines(), depth)
     return script
 
 
@@ -412,10 +421,10 @@ def _file(token: Token, path: str) -> Nested | None:
     return Nested(token.text, token.line, token.column + 1, suffix, kind)
 
 
-def _written(items: list[Item]) -> list[Nested]:
+def _written(pipelines: list[list[Element]]) -> list[Nested]:
     texts: dict[str, Token] = {}  # `$t = @"…"@`: variables holding text, in script order
     found: list[Nested] = []
-    for pipeline in pipelines_of(items):
+    for pipeline in pipelines:
         first = pipeline[0].items if pipeline else []
         if (len(pipeline) == 1 and len(first) == 3 and isinstance(first[0], Token) and first[0].text.startswith("$")
                 and isinstance(first[1], Token) and first[1].text == "=" and _is_text(first[2])):
@@ -449,7 +458,7 @@ def parse_powershell(text: str) -> PowerShellScript:
         raise ParseError("PowerShell: the script nests too deeply to check") from None
     script.text = text
     script.transcript = transcript is not None
-    script.children = _written(script.items)
+    script.children = _written(script.own_pipelines())
     return script
 
 
