@@ -102,6 +102,15 @@ def is_reference(value: str) -> bool:
     return bool(REFERENCE_RE.search(value.replace("$$", "")))
 
 
+FALLBACK_RE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=]([^{}$`]*)\}")
+
+
+def fallback(value: str) -> str | None:
+    """`${DB_PASSWORD:-postgres}` (also `-`, `:=`, `=`): the value used when nothing is set, else None."""
+    match = FALLBACK_RE.fullmatch(value.strip().strip("'\""))
+    return match.group(1) if match else None
+
+
 def is_hash(value: str) -> bool:
     """A password hash (bcrypt, argon2, sha-crypt, Dovecot `{SCHEME}`, htpasswd lines): not the password."""
     return bool(HASH_RE.match(value.strip().strip("'\"")))

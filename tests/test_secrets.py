@@ -144,6 +144,29 @@ def test_url_format_spelt_out_is_no_password() -> None:
     assert codes("# DATABASE_URL format: postgresql://user:password@host:5432/db\n", "shell") == set()
 
 
+@pytest.mark.parametrize(("kind", "text", "rule", "line"), [
+    ("shell", "read -s DB_PASSWORD\nDB_PASSWORD=${DB_PASSWORD:-postgres}\n", "SG204", 2),
+    ("shell", "export DB_PASSWORD=\"${DB_PASSWORD:=changeme}\"\n", "SG204", 1),
+    ("env", "POSTGRES_PASSWORD=${DB_PASSWORD:-postgres}\n", "SG202", 1),
+    ("powershell", "$pw = Read-Host -AsSecureString\n$DB_PASSWORD = if ($pw.Length -eq 0) { \"postgres\" } else {\n"
+                   "  'x'\n}\n", "SG204", 2),
+    ("powershell", "if (-not $DB_PASSWORD) {\n    $DB_PASSWORD = \"postgres\"\n}\n", "SG204", 2),
+])
+def test_weak_fallbacks(kind: str, text: str, rule: str, line: int) -> None:
+    """DesterLib's setup scripts turn an empty answer into `postgres`."""
+    assert (rule, line) in fired(text, kind)
+
+
+@pytest.mark.parametrize(("kind", "text"), [
+    ("shell", "DB_PASSWORD=${DB_PASSWORD:?set DB_PASSWORD}\n"),
+    ("shell", "DB_PASSWORD=${DB_PASSWORD:-}\n"),
+    ("shell", "DB_PASSWORD=${DB_PASSWORD:-$(openssl rand -hex 32)}\n"),
+    ("env", "POSTGRES_PASSWORD=${DB_PASSWORD:?set it}\n"),
+])
+def test_fallback_near_misses(kind: str, text: str) -> None:
+    assert codes(text, kind) == set()
+
+
 def test_shell_secret_column_is_the_value() -> None:
     (finding,) = [f for f in findings("export DB_PASS='hunter22'\n", "shell") if f.rule == "SG204"]
     assert finding.column == len("export DB_PASS=") + 1

@@ -25,9 +25,10 @@ def _verdicts(env: EnvFile) -> Iterator[tuple[int, int, str, secrets.Verdict]]:
     for entry in env.entries:
         if not secrets.is_secret_name(entry.key) or secrets.URL_PASSWORD_RE.search(entry.value):
             continue  # a password inside a URL is SG205's, in every kind
-        verdict = secrets.judge(entry.value, user, min_length=MIN_SECRET_LENGTH)
+        default = secrets.fallback(entry.value)  # Compose interpolates .env values: `${X:-postgres}` is postgres
+        verdict = secrets.judge(entry.value if default is None else default, user, min_length=MIN_SECRET_LENGTH)
         if verdict is not None:
-            yield entry.line, entry.column, entry.key, verdict
+            yield entry.line, entry.column, entry.key if default is None else f"{entry.key}'s fallback", verdict
 
 
 @rule(

@@ -49,6 +49,7 @@ def _judged(name: str, value: str) -> secrets.Verdict | None:
     insecure=(Example("export POSTGRES_USER=desterlib\nexport POSTGRES_PASSWORD='N0t-In-Docs-Please-9f2c1e7a'\n",
                       "shell", 2),
               Example("MYSQL_PW=nextcloud docker compose up -d\n", "shell", 1),
+              Example("read -rs DB_PASSWORD\nDB_PASSWORD=${DB_PASSWORD:-postgres}\n", "shell", 2),
               Example("$env:TMDB_API_KEY = \"3f2c9a7b1e5d4c6a8b0e2f4d6c8a0b1e\"\n", "powershell", 1)),
     secure=(Example("export POSTGRES_USER=desterlib\nexport POSTGRES_PASSWORD=\"$(openssl rand -hex 32)\"\n",
                     "shell"),
@@ -60,12 +61,17 @@ def literal_secret_in_script(parsed: ShellScript | PowerShellScript) -> Iterator
         yield from _powershell_secrets(parsed)
         return
     for item in assignments(parsed):
-        if item.computed:
+        default = secrets.fallback(item.value)
+        if item.computed and default is None:
             continue
-        verdict = _judged(item.name, item.value)
+        verdict = _judged(item.name, item.value if default is None else default)
         if verdict is not None:
             line, column = item.position
-            yield Hit(line, column, _message(item.name, verdict))
+            if default is not None:  # `DB_PASSWORD=${DB_PASSWORD:-postgres}`: what an empty answer gives
+                yield Hit(line, column, f"{item.name} falls back to '{default}' when it is not set: that value "
+                                        f"{verdict.reason if verdict.weak else 'is written into the script'}")
+            else:
+                yield Hit(line, column, _message(item.name, verdict))
 
 
 # -- PowerShell: `$env:X = "…"`, `$x = "…"`, SetEnvironmentVariable, setx, ConvertTo-SecureString -AsPlainText
@@ -81,7 +87,8 @@ def _powershell_secrets(script: PowerShellScript) -> Iterator[Hit]:
             command, args = element.command, element.args
             if len(items) >= 3 and _is_op_word(items[1], "=") and isinstance(items[2], Token) and items[2].kind == "word":
                 command, args = items[2], items[3:]  # `$x = ConvertTo-SecureString '…' -AsPlainText`
-            found = _ps_assignment(items) or _ps_set_environment(items) or _ps_command(command, args)
+            found = (_ps_assignment(items) or _ps_set_environment(items) or _ps_command(command, args)
+                     or _ps_conditional(items))
             if found is None:
                 continue
             name, value = found
@@ -103,6 +110,20 @@ def _ps_assignment(items: list[Item]) -> tuple[str, Token] | None:
         return first.text[:-1], items[1]  # type: ignore[return-value]
     if len(items) >= 3 and isinstance(items[1], Token) and items[1].text == "=" and _is_string(items[2]):
         return first.text, items[2]  # type: ignore[return-value]
+    return None
+
+
+def _ps_conditional(items: list[Item]) -> tuple[str, Token] | None:
+    """`$pw = if ($answer.Length -eq 0) { "postgres" } else { … }`: a literal fallback in one branch."""
+    first = items[0] if items else None
+    if not (isinstance(first, Token) and first.text.startswith("$") and len(items) > 3 and _is_op_word(items[1], "=")
+            and isinstance(items[2], Token) and items[2].lower == "if"):
+        return None
+    for branch in items[3:]:
+        if isinstance(branch, Group) and branch.open.text == "{":
+            inner = [i for i in branch.items if not (isinstance(i, Token) and i.kind == "newline")]
+            if len(inner) == 1 and _is_string(inner[0]):
+                return first.text, inner[0]  # type: ignore[return-value]
     return None
 
 
