@@ -93,7 +93,12 @@ def _powershell_secrets(script: PowerShellScript) -> Iterator[Hit]:
                 continue
             name, value = found
             verdict = _judged(name, value.text) if name else secrets.judge(value.text)
-            if verdict is not None:
+            if verdict is None:
+                continue
+            if len(items) > 2 and isinstance(items[2], Token) and items[2].lower == "if":
+                yield Hit(value.line, value.column, f"{name} falls back to '{value.text}' in one branch: that value "
+                                                    f"{verdict.reason if verdict.weak else 'is written into the script'}")
+            else:
                 yield Hit(value.line, value.column, _message(name or "ConvertTo-SecureString -AsPlainText", verdict))
 
 
