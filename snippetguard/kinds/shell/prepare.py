@@ -15,7 +15,7 @@ KEEPS_COMMAND_POSITION = frozenset({"if", "then", "else", "elif", "do", "while",
 WORD_DELIMITERS = frozenset(" \t\n;&|()<>")
 ARRAY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]\s]*\])?\+?=\(")
 SUBSTITUTION_RE = re.compile(r"\$\(|`|<\(|>\(")
-SHIM_TRIGGERS_RE = re.compile(r"<<|\btime\b|\[\[|\$\(\(|\bcase\b|=\(")
+SHIM_TRIGGERS_RE = re.compile(r"<<|\btime\b|\[\[|\$\(\(|\bcase\b|=\(|[$<>]\([^)]*(?:&&|\|\|)")
 
 
 class _Unclosed(Exception):
@@ -202,6 +202,11 @@ class _Preparer:
             if s.startswith("<<", i):
                 i = self.heredoc_operator(i)
                 continue
+            if (s.startswith("&&", i) or s.startswith("||", i)) and self.in_substitution():
+                self.put(i, "; ")  # bashlex 0.18 rejects `$(a && b)`; for the rules a list is a list
+                command_position = True
+                i += 2
+                continue
             if c in SEPARATORS:
                 command_position = True
                 i += 1
@@ -250,6 +255,10 @@ class _Preparer:
     def pop(self) -> None:
         self.stack.pop()
         self.opener.pop()
+
+    def in_substitution(self) -> bool:
+        """Inside `$( … )`, `<( … )` or `>( … )` (not a plain `( … )` subshell, which bashlex reads)."""
+        return bool(self.stack) and self.stack[-1] == "(" and self.s[self.opener[-1]] in "$<>"
 
     def unclosed(self) -> int | None:
         """Where the innermost construct still open at the end was opened (after `run`)."""
