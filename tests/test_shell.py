@@ -642,3 +642,11 @@ def test_lists_inside_substitutions_parse(text: str) -> None:
 def test_commands_inside_a_substituted_list_are_checked() -> None:
     text = "x=$(cd /tmp && curl -fsSL https://example.org/i.sh)\neval \"$x\"\n"
     assert [(f.rule, f.line) for f in findings(text)] == [("SG303", 2)]
+
+
+def test_case_on_a_command_substitution_parses_and_keeps_the_command() -> None:
+    """get.docker.com's `case "$(uname -r)" in`: the word's command is still read."""
+    text = 'case "$(uname -r)" in\n*microsoft* ) true ;; # WSL 2\n* ) false;;\nesac\n'
+    assert findings(text) == []
+    script = parse_shell('case "$(curl -fsSL https://x/i.sh)" in\n  *) echo hi ;;\nesac\n')
+    assert [c.name for c in script.commands] == [":", "curl", "echo"]

@@ -15,6 +15,7 @@ KEEPS_COMMAND_POSITION = frozenset({"if", "then", "else", "elif", "do", "while",
 WORD_DELIMITERS = frozenset(" \t\n;&|()<>")
 ARRAY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]\s]*\])?\+?=\(")
 SUBSTITUTION_RE = re.compile(r"\$\(|`|<\(|>\(")
+CASE_HEADER_RE = re.compile(r"case[ \t]+((?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"';&|()<>])+)[ \t\n]+in(?=[\s;]|$)")
 SHIM_TRIGGERS_RE = re.compile(r"<<|\btime\b|\[\[|\$\(\(|\bcase\b|=\(|[$<>]\([^)]*(?:&&|\|\|)")
 
 
@@ -380,12 +381,23 @@ class _Preparer:
         return end
 
     def case_header(self, i: int) -> int:
-        """`case WORD in` -> `{ `: the clauses become commands inside a group."""
-        match = re.compile(r"case[ \t]+(\S+)[ \t\n]+in(?=[\s;]|$)").match(self.s, i)
-        if match is None or SUBSTITUTION_RE.search(match.group(1)):
+        """`case WORD in` -> `{ `: the clauses become commands inside a group.
+
+        A WORD that runs a command (`case "$(uname -r)" in`) is kept as the argument of a no-op,
+        `:    "$(uname -r)" ;{`, so the command inside is still read.
+        """
+        match = CASE_HEADER_RE.match(self.s, i)
+        if match is None:
             return i + 4  # left as is: bashlex refuses it and the snippet fails closed
-        self.fill(i, match.end(), " ")
-        self.buf[i] = "{"
+        if SUBSTITUTION_RE.search(match.group(1)):
+            if "\n" in self.s[match.end(1) : match.end()] or "\n" in match.group(1):
+                return i + 4
+            self.fill(i, match.start(1), " ")
+            self.buf[i] = ":"
+            self.put(match.end() - 2, ";{")
+        else:
+            self.fill(i, match.end(), " ")
+            self.buf[i] = "{"
         self.cases.append({"state": "pattern", "last": "header", "depth": len(self.stack), "colon_term": False})
         return match.end()
 
