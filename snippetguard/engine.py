@@ -201,6 +201,15 @@ def check_snippet(snippet: Snippet, *, check_child: Callable[[Snippet], Result] 
             # A text-wide rule (SG203, SG205) sees a nested block in its parent's text too: report it once, nested.
             inside = {(f.rule, f.line) for child in result.children for f in _raw_findings(child)}
             findings = [f for f in findings if (f.rule, f.line) not in inside]
+            # A file the script writes is part of the script as its author sees it: its findings are the
+            # script's, so the script's `expect[…]`/`ignore[…]` directives govern them (copies: cached
+            # child results are shared).
+            lifted = [child for child in result.children if child.snippet.origin == Origin.WRITTEN]
+            for child in lifted:
+                findings.extend(_raw_findings(child))
+            if lifted:
+                result.children = [replace(c, findings=[], raw=[], fired=set(), children=[])
+                                   if c.snippet.origin == Origin.WRITTEN else c for c in result.children]
     result.raw = findings
     settle(result, unjudged=_program_rules_for(snippet.kind))
     return result

@@ -333,6 +333,17 @@ def test_written_near_misses(text: str) -> None:
     assert codes(text, "shell") == set()
 
 
+def test_the_scripts_directives_govern_the_files_it_writes() -> None:
+    """A "don't do this" script that writes an insecure Compose file declares it like any other finding."""
+    body = "cat > docker-compose.yml <<'EOF'\nservices:\n  db:\n    image: postgres:15\n    ports:\n" \
+           "      - \"5432:5432\"\nEOF\n"
+    assert codes("# snippetguard: expect[SG101] the v0.2.0 layout, for contrast\n" + body, "shell") == set()
+    assert fired("# snippetguard: expect[SG303] wrong declaration\n" + body, "shell") == {("SG006", 1)}
+    silenced = body.replace('      - "5432:5432"', '      # snippetguard: ignore[SG101] a lab machine\n      - "5432:5432"')
+    assert codes(silenced, "shell") == set()
+    assert fired(body, "shell") == {("SG101", 6)}
+
+
 def test_generator_inside_an_unquoted_heredoc_runs() -> None:
     text = "cat > .env <<EOF\nJWT_SECRET=$(openssl rand -hex 8)\nEOF\n"
     assert fired(text, "shell") == {("SG307", 2)}

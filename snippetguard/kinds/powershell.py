@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from snippetguard.model import Origin
 from snippetguard.registry import Kind, ParseError, register_kind
 from snippetguard.sources import Nested, kind_for_written_path
 
@@ -417,8 +418,8 @@ def _file(token: Token, path: str) -> Nested | None:
         return None  # unknown or plain text: nothing to check it as
     suffix = path.rsplit(".", 1)[-1]
     if token.here:
-        return Nested(token.text, token.line + 1, 1, suffix, kind)
-    return Nested(token.text, token.line, token.column + 1, suffix, kind)
+        return Nested(token.text, token.line + 1, 1, suffix, kind, Origin.WRITTEN)
+    return Nested(token.text, token.line, token.column + 1, suffix, kind, Origin.WRITTEN)
 
 
 def _written(pipelines: list[list[Element]]) -> list[Nested]:

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 
 from snippetguard.kinds.shell.model import Command, Heredoc, ShellScript, Word
+from snippetguard.model import Origin
 from snippetguard.sources import Nested, kind_for_written_path
 
 OUTPUT_OPS = frozenset({">", ">>", ">|", "&>", "&>>"})
@@ -135,7 +136,7 @@ def _written(script: ShellScript) -> Iterator[Nested]:
                 kind = _kind(target)
                 if kind is not None:
                     yield Nested(_heredoc_text(heredoc), heredoc.line, heredoc.column, target.rsplit(".", 1)[-1],
-                                 kind)
+                                 kind, Origin.WRITTEN)
                     break  # `tee a b`: the same text, checked once
         if command.name in ("echo", "printf"):
             printed = _echo_text(command)
@@ -145,7 +146,7 @@ def _written(script: ShellScript) -> Iterator[Nested]:
                 kind = _kind(target)
                 if kind is not None:
                     line, column = _word_start(printed[1])
-                    yield Nested(printed[0], line, column, target.rsplit(".", 1)[-1], kind)
+                    yield Nested(printed[0], line, column, target.rsplit(".", 1)[-1], kind, Origin.WRITTEN)
                     break
         if command.name == "tee":  # `tee f <<< "text"`
             for redirect in command.redirects:
@@ -154,7 +155,7 @@ def _written(script: ShellScript) -> Iterator[Nested]:
                         kind = _kind(target)
                         if kind is not None:
                             line, column = _word_start(redirect.target)
-                            yield Nested(redirect.target.text + "\n", line, column, target, kind)
+                            yield Nested(redirect.target.text + "\n", line, column, target, kind, Origin.WRITTEN)
                             break
 
 
