@@ -155,7 +155,8 @@ def check(snippet: Snippet) -> Result:
         result = _load(snippet, stored)
     else:
         result = check_snippet(snippet, check_child=check)
-        if disk is not None and not any(f.rule == "SG000" for f in result.raw):  # never cache a crash or timeout
+        # never cache a crash or timeout, nor a result with nested blocks (the disk keeps no children)
+        if disk is not None and not result.children and not any(f.rule == "SG000" for f in result.raw):
             disk.put(_key(snippet), _store(result))
     _MEMO[key] = result
     return result

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 
 from snippetguard.interpolation import resolve
 
+# Secrets are judged in one place; these names stay importable from here for the container rules.
+from snippetguard.secrets import URL_PASSWORD_RE, WEAK_SECRETS, is_secret_name, weakness  # noqa: F401
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -174,35 +177,4 @@ MEDIA_RE = re.compile(
     r"(?:$|[/_\-}:])",
     re.IGNORECASE,
 )
-SECRET_NAME_RE = re.compile(
-    r"(?i)(passw(or)?d|passwd|pwd$|secret|token|api_?key|apikey|private_?key|access_?key|credential"
-    r"|auth_?key|(^|_)key$|jwt|salt)"
-)
-URL_PASSWORD_RE = re.compile(r"[a-z][a-z0-9+.-]*://(?P<user>[^:/@\s]*):(?P<password>[^@\s]*)@", re.IGNORECASE)
-WEAK_SECRETS = frozenset(
-    {
-        "postgres", "password", "passw0rd", "changeme", "change_me", "admin", "administrator", "root",
-        "toor", "secret", "123456", "12345678", "123456789", "qwerty", "letmein", "desterlib", "test",
-        "example", "default", "mysql", "redis", "guest", "pass", "user", "mongo", "mariadb", "db",
-        "database", "welcome", "password123", "postgrespassword", "yourpassword", "your_password",
-        "mypassword", "supersecret", "s3cr3t",
-    }
-)
 
-
-def is_secret_name(name: str) -> bool:
-    return bool(SECRET_NAME_RE.search(name)) and not name.upper().endswith(("_FILE", "_PATH", "_LENGTH"))
-
-
-def weakness(value: str, user: str | None = None) -> str | None:
-    """Why a secret value is weak, or None."""
-    lowered = value.strip().lower()
-    if not lowered:
-        return "is empty"
-    if lowered in WEAK_SECRETS:
-        return f"'{value}' is a default or well-known password"
-    if user and lowered == user.strip().lower():
-        return "is the same as the user name"
-    if len(set(lowered)) <= 2:
-        return f"'{value}' is trivially guessable"
-    return None

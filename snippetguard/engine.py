@@ -6,12 +6,13 @@ it never escapes as a traceback and never lets the snippet through.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from snippetguard import directives, watchdog
 from snippetguard.model import Finding, Hit, Origin, Snippet
 from snippetguard.registry import KINDS, RULES, ParseError, Rule, program_rules_for, rules_for
+from snippetguard.sources import nested_snippets, normalise
 
 MAX_SNIPPET_BYTES = 512 * 1024  # documented in the Contributing page; larger is SG008
 
@@ -34,15 +35,6 @@ class Result:
 
     def count(self) -> int:
         return 1 + sum(child.count() for child in self.children)
-
-
-def normalise(text: str) -> str:
-    """One text form for every input: no BOM, LF line endings (line numbers are kept)."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
 
 
 def make_finding(snippet: Snippet, rule: Rule, line: int, column: int, message: str) -> Finding:
@@ -204,13 +196,29 @@ def check_snippet(snippet: Snippet, *, check_child: Callable[[Snippet], Result] 
         findings = _run_rules(snippet, parsed, rules_for(snippet.kind))
         children = getattr(parsed, "children", None)
         if children:
-            from snippetguard.sources import nested_snippets  # local: sources imports engine types
-
             check = check_child or check_snippet
             result.children = [check(child) for child in nested_snippets(snippet, children)]
+            # A text-wide rule (SG203, SG205) sees a nested block in its parent's text too: report it once, nested.
+            inside = {(f.rule, f.line) for child in result.children for f in _raw_findings(child)}
+            findings = [f for f in findings if (f.rule, f.line) not in inside]
+            # A file the script writes is part of the script as its author sees it: its findings are the
+            # script's, so the script's `expect[…]`/`ignore[…]` directives govern them (copies: cached
+            # child results are shared).
+            lifted = [child for child in result.children if child.snippet.origin == Origin.WRITTEN]
+            for child in lifted:
+                findings.extend(_raw_findings(child))
+            if lifted:
+                result.children = [replace(c, findings=[], raw=[], fired=set(), children=[])
+                                   if c.snippet.origin == Origin.WRITTEN else c for c in result.children]
     result.raw = findings
     settle(result, unjudged=_program_rules_for(snippet.kind))
     return result
+
+
+def _raw_findings(result: Result) -> Iterator[Finding]:
+    yield from result.raw
+    for child in result.children:
+        yield from _raw_findings(child)
 
 
 def _program_rules_for(kind: str) -> frozenset[str]:

@@ -16,6 +16,7 @@ class Origin(StrEnum):
     REGION = "region"  # a named region of a snippet file
     FENCE = "fence"  # a fenced code block written in a Markdown page
     EXAMPLE = "example"  # a rule's own insecure/secure example
+    WRITTEN = "written"  # a file a script writes (`cat > f <<EOF`, `tee`, `Set-Content`): part of the script
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from snippetguard.classify import kind_for_lang, kind_for_path
-from snippetguard.engine import normalise
 from snippetguard.model import Origin, Snippet
 
 
@@ -20,6 +19,31 @@ class Nested:
     lang: str = ""
     kind: str | None = None  # known kind; otherwise decided from `lang`
     origin: Origin = Origin.FENCE
+
+
+def normalise(text: str) -> str:
+    """One text form for every input: no BOM, LF line endings (line numbers are kept)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def kind_for_written_path(path: str) -> str | None:
+    """The kind of a file a script writes (`cat > PATH <<EOF`), or None when it should not be checked as one.
+
+    `classify.kind_for_path` reads a bare `.conf` as nginx, which is right for this site's snippet files
+    but not for a host's `/etc/sysctl.d/99-x.conf` or `/etc/wireguard/wg0.conf`: a written `.conf` counts as
+    nginx only when its path names nginx. Plain text ("") is not checked either.
+    """
+    path = path.strip("'\"").replace("\\", "/")
+    if not path or path in ("-", "/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty") or path.startswith("&"):
+        return None
+    kind = kind_for_path(path)
+    if kind == "nginx" and "nginx" not in path.lower():
+        return None
+    return kind or None
 
 
 UNKNOWN = "?"  # the kind of a block nothing recognised; the engine reports it as SG002

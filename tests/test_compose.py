@@ -200,15 +200,18 @@ PG = "services:\n  postgres:\n    image: postgres:15-alpine\n"
         ("    environment:\n      - POSTGRES_PASSWORD=Xk3-long-Random-but-public-7Qz9\n", "SG109", 5),
         ('    environment:\n      - "POSTGRES_PASSWORD=Xk3-long-Random-but-public-7Qz9"\n', "SG109", 5),
         ("    environment:\n      TMDB_API_KEY: 0123456789abcdef0123456789abcdef\n", "SG109", 5),
-        ("    environment:\n      DATABASE_URL: postgresql://app:Xk3-long-Random-7Qz9@postgres:5432/db\n", "SG109", 5),
+        ("    environment:\n      DATABASE_URL: postgresql://app:Xk3-long-Random-7Qz9@postgres:5432/db\n", "SG205", 5),
         ("    environment:\n      POSTGRES_PASSWORD: postgres\n", "SG110", 5),
         ("    environment:\n      POSTGRES_PASSWORD: changeme\n", "SG110", 5),
         ("    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-postgres}\n", "SG110", 5),
         ("    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-Xk3-long-Random-7Qz9}\n", "SG109", 5),
         ("    environment:\n      POSTGRES_USER: desterlib\n      POSTGRES_PASSWORD: desterlib\n", "SG110", 6),
-        ("    environment:\n      DATABASE_URL: postgresql://postgres:postgres@postgres:5432/db\n", "SG110", 5),
+        ("    environment:\n      DATABASE_URL: postgresql://postgres:postgres@postgres:5432/db\n", "SG205", 5),
         ("    environment:\n      POSTGRES_HOST_AUTH_METHOD: trust\n", "SG110", 5),
-        ('    environment:\n      POSTGRES_PASSWORD: ""\n', "SG110", 5),
+        ("    environment:\n      - MYSQL_ROOT_PASSWORD=\n      - MYSQL_ALLOW_EMPTY_PASSWORD=yes\n", "SG110", 6),
+        ("    environment:\n      - MYSQL_PW=nextcloud\n", "SG110", 5),
+        ("    environment:\n      NEXTCLOUD_ADMIN_PASS: admin\n", "SG110", 5),
+        ("    environment:\n      - LDAP_BIND_PWD=Xk29vLq7RmPzXk29vLq7RmPz\n", "SG109", 5),
     ],
 )
 def test_secrets_in_environment(env: str, rule: str, line: int) -> None:
@@ -225,6 +228,11 @@ def test_secrets_in_environment(env: str, rule: str, line: int) -> None:
         "    environment:\n      DATABASE_URL: postgresql://app:${POSTGRES_PASSWORD}@postgres:5432/db?schema=public\n",
         "    environment:\n      POSTGRES_USER: desterlib\n      POSTGRES_DB: desterlib_prod\n",
         "    env_file: .env\n",
+        '    environment:\n      POSTGRES_PASSWORD: ""\n',  # a blank to fill in: the image refuses to start
+        "    environment:\n      - MYSQL_ROOT_PASSWORD=\n      - MYSQL_ALLOW_EMPTY_PASSWORD=no\n",
+        "    environment:\n      ADMIN_TOKEN: $$argon2id$$v=19$$m=65540,t=3,p=4$$c2FsdA$$aGFzaGhhc2g\n",
+        "    environment:\n      - TRAEFIK_HTPASSWD=admin:$$2y$$05$$C6UzMDM.H6dfI/f/IKcEeO5x9gS9m0dMx7dA8J5bYcR\n",
+        "    environment:\n      POSTGRES_HOST_AUTH_METHOD: scram-sha-256\n      TOKEN_EXPIRY: 3600\n",
     ],
 )
 def test_secret_near_misses(env: str) -> None:

@@ -221,7 +221,7 @@ EVASIONS: list[Evasion] = [
     # ------------------------------------------------------------------ .env, PowerShell, Markdown
     Evasion("`export` prefix", "env", "export POSTGRES_PASSWORD=postgres\n", "SG202", 1),
     Evasion("quoted value and spaces round `=`", "env", "POSTGRES_PASSWORD = 'postgres'\n", "SG202", 1),
-    Evasion("password inside a URL", "env", "DATABASE_URL=postgresql://app:postgres@db:5432/app\n", "SG202", 1),
+    Evasion("password inside a URL", "env", "DATABASE_URL=postgresql://app:postgres@db:5432/app\n", "SG205", 1),
     Evasion("`iex (irm …)`", "powershell", f"iex (irm {URL})\n", "SG308", 1),
     Evasion("backtick continuation before the pipe", "powershell", f"irm {URL} `\n  | iex\n", "SG308", 2),
     Evasion("`powershell -Command \"…\"`", "powershell", f'powershell -Command "irm {URL} | iex"\n', "SG308", 1),

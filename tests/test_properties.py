@@ -300,7 +300,7 @@ ENV_ENTRIES: list[tuple[str, str, set[str]]] = [
     ("POSTGRES_PASSWORD", "${POSTGRES_PASSWORD:-changeme}", {"SG110"}),
     ("API_KEY", "Xk3-long-Random-but-public-7Qz9", {"SG109"}),
     ("POSTGRES_HOST_AUTH_METHOD", "trust", {"SG110"}),
-    ("DATABASE_URL", "postgresql://app:postgres@db:5432/app", {"SG110"}),
+    ("DATABASE_URL", "postgresql://app:postgres@db:5432/app", {"SG205"}),
     ("NODE_ENV", "production", set()),
     ("TZ", "Europe/Paris", set()),
 ]
@@ -467,8 +467,8 @@ FIREWALL_ATOMS = [_atom("ufw allow 5432", "SG305"), _atom("ufw allow 5432/tcp", 
                   _atom("ufw disable", "SG306"), _atom("ufw --force disable", "SG306"), _atom("ufw reset", "SG306"),
                   _atom("ufw allow 3001/tcp"), _atom("ufw enable"), _atom("ufw deny 5432"),
                   _atom("ufw status verbose")]
-SECRET_ATOMS = [_atom("openssl rand -hex 8", "SG307"), _atom("openssl rand -base64 16", "SG307"),
-                _atom("openssl rand -base64 32")]
+SECRET_ATOMS = [_atom("openssl rand -hex 8", "SG307"), _atom("openssl rand -base64 12", "SG307"),
+                _atom("openssl rand -base64 32"), _atom("openssl rand -hex 16")]
 SAFE_ATOMS = [_atom("echo hello"), _atom("ls -la /srv"), _atom("cd /srv"), _atom("docker compose up -d"),
               _atom("systemctl restart caddy"), _atom("cat notes.txt")]
 
@@ -709,8 +709,8 @@ ENV_LINES: list[tuple[str, str, str | None]] = [
     ("TZ", "Europe/Paris", None), ("API_PORT", "3001", None),
     ("POSTGRES_PASSWORD", "postgres", "SG202"), ("POSTGRES_PASSWORD", "changeme", "SG202"),
     ("JWT_SECRET", "abc123", "SG202"), ("JWT_SECRET", "q7Vd0JmZr8s1Xn4LwE2pYk9TcA6hUf3B", "SG201"),
-    ("POSTGRES_PASSWORD", "<paste the output of: openssl rand -base64 32>", None),
-    ("POSTGRES_PASSWORD", "${DB_PASSWORD}", None), ("DATABASE_URL", "postgresql://app:postgres@db:5432/app", "SG202"),
+    ("POSTGRES_PASSWORD", "<paste the output of: openssl rand -hex 32>", None),
+    ("POSTGRES_PASSWORD", "${DB_PASSWORD}", None), ("DATABASE_URL", "postgresql://app:postgres@db:5432/app", "SG205"),
 ]
 
 

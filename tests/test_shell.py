@@ -44,12 +44,12 @@ def parse(text: str) -> ShellScript:
 @pytest.mark.parametrize("code", SHELL_RULES)
 def test_rule_examples(code: str) -> None:
     rule = RULES[code]
-    assert rule.kinds == ("shell",) and rule.why and rule.fix and "#" in rule.guide
+    assert "shell" in rule.kinds and rule.why and rule.fix and "#" in rule.guide
     assert rule.insecure and rule.secure
-    for example in rule.insecure:
+    for example in (e for e in rule.insecure if e.kind == "shell"):
         lines = [f.line for f in findings(example.text) if f.rule == code]
         assert lines and lines[0] == example.line, (example.text, lines)
-    for example in rule.secure:
+    for example in (e for e in rule.secure if e.kind == "shell"):
         assert findings(example.text) == [], example.text
 
 
@@ -167,11 +167,13 @@ INSECURE = [
     ("sudo nft flush ruleset", "SG306", "nft"),
     ("sudo ufw default allow incoming", "SG306", "ufw"),
     # SG307 short secrets
-    ("openssl rand -base64 16", "SG307", "16"),
+    ("openssl rand -base64 15", "SG307", "15"),
     ("openssl rand -hex 8", "SG307", "8"),
     ("openssl rand 12", "SG307", "12"),
-    ("POSTGRES_PASSWORD=$(openssl rand -base64 24)", "SG307", "24"),
-    ("openssl rand -out secret.bin 16", "SG307", "16"),
+    ("POSTGRES_PASSWORD=$(openssl rand -base64 12)", "SG307", "12"),
+    ("openssl rand -out secret.bin 10", "SG307", "10"),
+    ("head -c 12 /dev/urandom | base64", "SG307", "head"),
+    ("pwgen -s 16 1", "SG307", "pwgen"),
 ]
 
 
@@ -187,7 +189,7 @@ def test_insecure_fires_at_the_right_place(text: str, code: str, anchor: str) ->
     ("wget --no-check-certificate https://x/i.sh", "SG304", "--no-check-certificate"),
     ("ufw allow 5432/tcp", "SG305", "5432"),
     ("ufw disable", "SG306", "ufw"),
-    ("openssl rand -hex 16", "SG307", "16"),
+    ("openssl rand -hex 12", "SG307", "12"),
 ])
 def test_each_rule_deep_in_a_script(command: str, code: str, anchor: str) -> None:
     text = f"#!/usr/bin/env bash\nset -euo pipefail\n\n# step 2\ncd ~/.desterlib && \\\n  sudo {command}\necho done\n"
@@ -204,8 +206,8 @@ def test_messages_name_what_was_found() -> None:
     assert message.startswith("curl output is piped into sudo bash")
     message = next(f.message for f in findings("sudo ufw allow 5432/tcp") if f.rule == "SG305")
     assert "PostgreSQL port 5432" in message
-    message = next(f.message for f in findings("openssl rand -base64 16") if f.rule == "SG307")
-    assert message.startswith("openssl rand -base64 16 makes only 16 random bytes")
+    message = next(f.message for f in findings("openssl rand -base64 12") if f.rule == "SG307")
+    assert message.startswith("openssl rand -base64 12 gives about 96 bits of randomness")
 
 
 # --------------------------------------------------------------------------- secure near-misses
@@ -326,7 +328,7 @@ EVASIONS = [
     ("brace-group-SG306", "{ ufw disable; }", "SG306", "ufw"),
     ("pipe-into-subshell-SG303", "curl -fsSL https://x/i.sh | (cd /tmp && sh)", "SG303", "sh)"),
     ("command-substitution-SG307", "PW=$(openssl rand -hex 8)", "SG307", "8"),
-    ("backticks-SG307", "PW=`openssl rand -base64 16`", "SG307", "16"),
+    ("backticks-SG307", "PW=`openssl rand -base64 12`", "SG307", "12"),
     ("nested-substitution-SG301", "echo \"$(chmod 777 /srv)\"", "SG301", "777"),
     ("process-substitution-SG303", "bash <(wget -qO- https://x/i.sh)", "SG303", "bash"),
     ("command-substitution-SG303", "sudo sh -c \"$(curl -fsSL https://x/i.sh)\"", "SG303", "sh -c"),
@@ -339,7 +341,7 @@ EVASIONS = [
     ("function-SG303", "install() {\n  curl -fsSL https://x/i.sh | bash\n}\ninstall", "SG303", "bash"),
     ("case-SG306", "case \"$1\" in\n  off)\n    ufw disable\n    ;;\n  *) ;;\nesac", "SG306", "ufw"),
     ("double-bracket-SG301", "[[ -d /srv ]] && chmod 777 /srv", "SG301", "777"),
-    ("arithmetic-SG307", "n=$((4 * 4))\nopenssl rand -hex 16", "SG307", "16"),
+    ("arithmetic-SG307", "n=$((4 * 4))\nopenssl rand -hex 12", "SG307", "12"),
     ("comment-after-SG306", "ufw disable  # just for testing", "SG306", "ufw"),
 ]
 
@@ -623,3 +625,28 @@ def test_plain_lines_split_exactly_like_bashlex(tokens: list[str]) -> None:
         assert isinstance(fast, tuple), (text, fast)
     else:
         assert fast == full, text
+
+
+@pytest.mark.parametrize("text", [
+    # Docker's own apt instructions: bashlex 0.18 rejects `&&` and `||` inside `$( … )` and `<( … )`
+    'echo "deb [arch=$(dpkg --print-architecture) signed-by=/etc/apt/keyrings/docker.gpg] '
+    'https://download.docker.com/linux/ubuntu $(. /etc/os-release && echo "$VERSION_CODENAME") stable" | '
+    "sudo tee /etc/apt/sources.list.d/docker.list > /dev/null\n",
+    "diff <(sort a || true) <(sort b)\n",
+    "v=$(git describe --tags 2>/dev/null || echo dev)\necho \"$v\"\n",
+])
+def test_lists_inside_substitutions_parse(text: str) -> None:
+    assert findings(text) == []
+
+
+def test_commands_inside_a_substituted_list_are_checked() -> None:
+    text = "x=$(cd /tmp && curl -fsSL https://example.org/i.sh)\neval \"$x\"\n"
+    assert [(f.rule, f.line) for f in findings(text)] == [("SG303", 2)]
+
+
+def test_case_on_a_command_substitution_parses_and_keeps_the_command() -> None:
+    """get.docker.com's `case "$(uname -r)" in`: the word's command is still read."""
+    text = 'case "$(uname -r)" in\n*microsoft* ) true ;; # WSL 2\n* ) false;;\nesac\n'
+    assert findings(text) == []
+    script = parse_shell('case "$(curl -fsSL https://x/i.sh)" in\n  *) echo hi ;;\nesac\n')
+    assert [c.name for c in script.commands] == [":", "curl", "echo"]

@@ -14,7 +14,9 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from snippetguard.model import Origin
 from snippetguard.registry import Kind, ParseError, register_kind
+from snippetguard.sources import Nested, kind_for_written_path
 
 OPENERS = {"(": ")", "$(": ")", "@(": ")", "{": "}", "@{": "}", "[": "]"}
 CLOSERS = frozenset(")}]")
@@ -29,6 +31,7 @@ class Token:
     text: str  # the source text (for strings: the value, quotes removed)
     line: int
     column: int
+    here: bool = False  # a here-string (`@'…'@`): its text starts on the line after the token
 
     @property
     def lower(self) -> str:
@@ -83,10 +86,20 @@ class PowerShellScript:
     items: list[Item]
     transcript: bool = False
     nested: list[PowerShellScript] = field(default_factory=list)  # `powershell -Command "…"` strings
+    children: list[Nested] = field(default_factory=list)  # files it writes (`@'…'@ | Set-Content f`): their kind
+
+    _own: list[list[Element]] | None = field(default=None, repr=False)  # this level's pipelines, computed once
+
+    def own_pipelines(self) -> list[list[Element]]:
+        """The pipelines of this script (groups included, `-Command` strings not), computed once: every rule
+        reads them."""
+        if self._own is None:
+            self._own = list(pipelines_of(self.items))
+        return self._own
 
     def pipelines(self) -> Iterator[list[Element]]:
         """Every pipeline, at every nesting level (inside groups and `-Command` strings too)."""
-        yield from pipelines_of(self.items)
+        yield from self.own_pipelines()
         for inner in self.nested:
             yield from inner.pipelines()
 
@@ -233,7 +246,9 @@ class _Lexer:
         if match is None:
             raise self.error(f"here-string @{quote} is never closed with a line starting {quote}@", i)
         body_start = self.s.index("\n", i) + 1
-        self.token("string", self.s[body_start : max(body_start, match.start() - 1)], i)
+        self.token("string" if quote == "'" else "xstring", self.s[body_start : max(body_start, match.start() - 1)], i)
+        line, column = self.locate(i)
+        self.tokens[-1] = Token(self.tokens[-1].kind, self.tokens[-1].text, line, column, here=True)
         return match.end()
 
 
@@ -307,12 +322,12 @@ SHELL_HOSTS = frozenset({"powershell", "powershell.exe", "pwsh", "pwsh.exe"})
 MAX_NESTING = 4
 
 
-def _nested(items: list[Item], depth: int) -> list[PowerShellScript]:
+def _nested(pipelines: list[list[Element]], depth: int) -> list[PowerShellScript]:
     """Scripts passed as strings: `powershell -Command "irm … | iex"`."""
     found: list[PowerShellScript] = []
     if depth >= MAX_NESTING:
         return found
-    for pipeline in pipelines_of(items):
+    for pipeline in pipelines:
         for element in pipeline:
             command = element.command
             if command is None or command.lower not in SHELL_HOSTS:
@@ -352,8 +367,84 @@ def _parse(text: str, locate: _Locate, shifts: list[int] | None, depth: int = 0)
     if depth < MAX_NESTING:
         _expand_strings(items, depth)
     script = PowerShellScript(text, items)
-    script.nested = _nested(items, depth)
+    script.nested = _nested(script.own_pipelines(), depth)
     return script
+
+
+# -- files the script writes: `@'…'@ | Set-Content f`, `Set-Content f -Value '…'`, `'…' > f`, `$t | Out-File f`
+
+WRITERS = frozenset({"set-content", "sc", "add-content", "ac", "out-file", "tee-object", "tee"})
+PATH_PARAMETERS = ("-path", "-filepath", "-literalpath", "-pspath")
+REDIRECTS = frozenset({">", ">>"})
+
+
+def _is_text(item: Item | None) -> bool:
+    return isinstance(item, Token) and item.kind in ("string", "xstring")
+
+
+def _writer(element: Element) -> tuple[str | None, Token | None]:
+    """(path, -Value text) of a Set-Content/Out-File/Add-Content stage; (None, None) for anything else."""
+    command = element.command
+    if command is None or command.lower not in WRITERS:
+        return None, None
+    path: str | None = None
+    value: Token | None = None
+    positional: list[Token] = []
+    args = element.args
+    k = 0
+    while k < len(args):
+        arg, nxt = args[k], args[k + 1] if k + 1 < len(args) else None
+        if isinstance(arg, Token) and arg.kind == "word" and arg.text.startswith("-") and len(arg.text) > 2:
+            name = arg.lower
+            if any(p.startswith(name) for p in PATH_PARAMETERS) and isinstance(nxt, Token):
+                path, k = nxt.text, k + 2
+                continue
+            if "-value".startswith(name) and _is_text(nxt):
+                value, k = nxt, k + 2  # type: ignore[assignment]
+                continue
+        elif isinstance(arg, Token) and arg.kind in ("word", "string", "xstring"):
+            positional.append(arg)
+        k += 1
+    if path is None and positional:
+        path = positional.pop(0).text
+    if value is None and positional and _is_text(positional[0]):
+        value = positional[0]
+    return path, value
+
+
+def _file(token: Token, path: str) -> Nested | None:
+    kind = kind_for_written_path(path)
+    if kind is None:
+        return None  # unknown or plain text: nothing to check it as
+    suffix = path.rsplit(".", 1)[-1]
+    if token.here:
+        return Nested(token.text, token.line + 1, 1, suffix, kind, Origin.WRITTEN)
+    return Nested(token.text, token.line, token.column + 1, suffix, kind, Origin.WRITTEN)
+
+
+def _written(pipelines: list[list[Element]]) -> list[Nested]:
+    texts: dict[str, Token] = {}  # `$t = @"…"@`: variables holding text, in script order
+    found: list[Nested] = []
+    for pipeline in pipelines:
+        first = pipeline[0].items if pipeline else []
+        if (len(pipeline) == 1 and len(first) == 3 and isinstance(first[0], Token) and first[0].text.startswith("$")
+                and isinstance(first[1], Token) and first[1].text == "=" and _is_text(first[2])):
+            texts[first[0].lower] = first[2]  # type: ignore[assignment]
+            continue
+        source = first[0] if len(first) >= 1 else None
+        text = texts.get(source.lower) if isinstance(source, Token) and source.kind == "word" else None
+        text = text or (source if _is_text(source) else None)  # type: ignore[assignment]
+        for position, element in enumerate(pipeline):
+            path, value = _writer(element)
+            if path is not None:
+                payload = value if value is not None else (text if position > 0 else None)
+                if payload is not None and (nested := _file(payload, path)) is not None:
+                    found.append(nested)
+        # `'text' > file`, `$t >> file`
+        if text is not None and len(first) >= 3 and isinstance(first[1], Token) and first[1].text in REDIRECTS \
+                and isinstance(first[2], Token) and (nested := _file(text, first[2].text)) is not None:
+            found.append(nested)
+    return found
 
 
 def parse_powershell(text: str) -> PowerShellScript:
@@ -368,6 +459,7 @@ def parse_powershell(text: str) -> PowerShellScript:
         raise ParseError("PowerShell: the script nests too deeply to check") from None
     script.text = text
     script.transcript = transcript is not None
+    script.children = _written(script.own_pipelines())
     return script
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
+from snippetguard import secrets
 from snippetguard.containers import (
     MEDIA_RE,
     URL_PASSWORD_RE,
@@ -276,32 +277,26 @@ def _user_for(service: Service) -> str | None:
 
 
 def _secret_values(var: EnvVar) -> Iterator[tuple[str, str]]:
-    """(what, literal value) pairs a rule must judge in one environment entry."""
+    """(what, literal value) pairs a rule must judge in one environment entry.
+
+    A blank (`POSTGRES_PASSWORD: ""`), a placeholder or a password hash is no literal secret."""
+    for what, value in _candidate_values(var):
+        if secrets.judge(value) is not None:
+            yield what, value
+
+
+def _candidate_values(var: EnvVar) -> Iterator[tuple[str, str]]:
     if var.value is None:
         return
     value = var.value
-    match = URL_PASSWORD_RE.search(value)
-    if match and match.group("password"):
-        password = match.group("password")
-        if not has_reference(password):
-            yield f"the password inside {var.name}", password
-        elif (default := default_of(password)) is not None:
-            yield f"the default password inside {var.name}", default
-        return
+    if URL_PASSWORD_RE.search(value):
+        return  # a password inside a URL is SG205's, in every kind
     if not is_secret_name(var.name):
         return
     if not has_reference(value):
         yield var.name, value
     elif (default := default_of(value)) is not None and default:
         yield f"the default of {var.name}", default
-
-
-WEAK_SETTINGS = {
-    "POSTGRES_HOST_AUTH_METHOD": ("trust",),
-    "MYSQL_ALLOW_EMPTY_PASSWORD": ("yes", "true", "1"),
-    "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD": ("yes", "true", "1"),
-    "ALLOW_EMPTY_PASSWORD": ("yes", "true", "1"),
-}
 
 
 @rule(
@@ -343,8 +338,7 @@ def weak_credentials(parsed: Any) -> Iterator[Hit]:
     for service in _services(parsed):
         user = _user_for(service)
         for var in service.environment:
-            bad = WEAK_SETTINGS.get(var.name.upper())
-            if bad and var.value and resolve(var.value)[0].strip().lower() in bad:
+            if var.value and secrets.disables_password(var.name, resolve(var.value)[0]):
                 yield Hit(var.line, var.column, f"{var.name}={var.value} in '{service.name}' disables the password")
                 continue
             for what, value in _secret_values(var):

@@ -2,38 +2,33 @@
 
 from __future__ import annotations
 
-import re
+import bisect
 from collections.abc import Iterator
-from functools import cache
-from typing import Any
 
-from snippetguard.containers import URL_PASSWORD_RE, is_secret_name, weakness
-from snippetguard.interpolation import has_reference
+from snippetguard import secrets
 from snippetguard.kinds.env import EnvFile
 from snippetguard.model import Hit
 from snippetguard.registry import Example, rule
 
-MIN_SECRET_LENGTH = 32
-PLACEHOLDER_RE = re.compile(r"^(<[^<>\n]+>|(CHANGE_?ME|REPLACE_?ME|YOUR_[A-Z0-9_]+)([_-][A-Za-z0-9_-]*)?)$")
+MIN_SECRET_LENGTH = secrets.MIN_SECRET_LENGTH
 DB = "security/database.md"
-
-
-def is_placeholder(value: str) -> bool:
-    return not value or bool(PLACEHOLDER_RE.match(value.strip())) or has_reference(value)
+is_placeholder = secrets.is_placeholder  # kept importable: other rule modules used it from here
 
 
 def _user(env: EnvFile) -> str | None:
     return next((e.value for e in env.entries if e.key.upper().endswith("_USER") and e.value), None)
 
 
-def _secrets(env: EnvFile) -> Iterator[tuple[Any, str, str, int]]:
-    """(entry, what, value, column) for every secret-bearing value in the file."""
+def _verdicts(env: EnvFile) -> Iterator[tuple[int, int, str, secrets.Verdict]]:
+    """(line, column, what, verdict) for every literal secret the file assigns to a secret's name."""
+    user = _user(env)
     for entry in env.entries:
-        match = URL_PASSWORD_RE.search(entry.value)
-        if match and match.group("password"):
-            yield entry, f"the password inside {entry.key}", match.group("password"), entry.column + match.start("password")
-        elif is_secret_name(entry.key):
-            yield entry, entry.key, entry.value, entry.column
+        if not secrets.is_secret_name(entry.key) or secrets.URL_PASSWORD_RE.search(entry.value):
+            continue  # a password inside a URL is SG205's, in every kind
+        default = secrets.fallback(entry.value)  # Compose interpolates .env values: `${X:-postgres}` is postgres
+        verdict = secrets.judge(entry.value if default is None else default, user, min_length=MIN_SECRET_LENGTH)
+        if verdict is not None:
+            yield entry.line, entry.column, entry.key if default is None else f"{entry.key}'s fallback", verdict
 
 
 @rule(
@@ -41,92 +36,82 @@ def _secrets(env: EnvFile) -> Iterator[tuple[Any, str, str, int]]:
     kinds=("env",),
     why="A password printed in documentation is known to everyone who read it, however random it looks; a reader "
         "who copies the file runs with a public password.",
-    fix="Leave a placeholder (`<paste the output of openssl rand -base64 32>` or `CHANGE_ME…`) and show the "
+    fix="Leave a placeholder (`<paste the output of: openssl rand -hex 32>` or `CHANGE_ME…`) and show the "
         "command that generates the real value.",
     guide=f"{DB}#keep-secrets-out-of-compose",
     insecure=Example("POSTGRES_USER=desterlib\nPOSTGRES_PASSWORD=q7Vd0JmZr8s1Xn4LwE2pYk9TcA6hUf3B\n", "env", 2),
-    secure=Example("POSTGRES_USER=desterlib\nPOSTGRES_PASSWORD=<paste the output of: openssl rand -base64 32>\n", "env"),
+    secure=Example("POSTGRES_USER=desterlib\nPOSTGRES_PASSWORD=<paste the output of: openssl rand -hex 32>\n", "env"),
 )
 def concrete_secret(env: EnvFile) -> Iterator[Hit]:
-    user = _user(env)
-    for entry, what, value, column in _secrets(env):
-        if not is_placeholder(value) and weakness(value, user) is None and len(value) >= MIN_SECRET_LENGTH:
-            yield Hit(entry.line, column, f"{what} is a concrete value; documentation must show a placeholder")
+    for line, column, what, verdict in _verdicts(env):
+        if not verdict.weak:
+            yield Hit(line, column, f"{what} is a concrete value; documentation must show a placeholder")
 
 
 @rule(
     code="SG202", title="Weak, default or short secret in a .env file",
     kinds=("env",),
     why="Default and short passwords (DesterLib v0.2.0's installer suggested `postgres`) are guessed in seconds by "
-        "anyone who can reach the service.",
-    fix="Generate the value: `openssl rand -base64 32` (at least 32 characters), and show a placeholder in docs.",
+        "anyone who can reach the service. Settings such as `MYSQL_ALLOW_EMPTY_PASSWORD=yes` or "
+        "`POSTGRES_HOST_AUTH_METHOD=trust` are worse: the database then takes no password at all. An empty value "
+        "is different: it is a blank the reader fills in, and the database images refuse to start without it.",
+    fix="Generate the value with `openssl rand -hex 32` (64 characters, 256 bits, nothing that needs escaping in a "
+        "URL), show a placeholder in docs, and remove settings that allow an empty password or `trust`.",
     guide=f"{DB}#strong-passwords",
-    insecure=Example("POSTGRES_USER=postgres\nPOSTGRES_PASSWORD=postgres\n", "env", 2),
-    secure=Example("POSTGRES_USER=desterlib\nPOSTGRES_PASSWORD=CHANGE_ME_run_openssl_rand_base64_32\n", "env"),
+    insecure=(Example("POSTGRES_USER=postgres\nPOSTGRES_PASSWORD=postgres\n", "env", 2),
+              Example("MYSQL_ROOT_PASSWORD=\nMYSQL_ALLOW_EMPTY_PASSWORD=yes\n", "env", 2),
+              Example("MYSQL_USER=nextcloud\nMYSQL_PW=nextcloud\n", "env", 2)),
+    secure=(Example("POSTGRES_USER=desterlib\nPOSTGRES_PASSWORD=CHANGE_ME_run_openssl_rand_hex_32\n", "env"),
+            Example("MYSQL_ROOT_PASSWORD=\nMYSQL_ALLOW_EMPTY_PASSWORD=no\n"
+                    "ADMIN_TOKEN='$argon2id$v=19$m=65540,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA'\n", "env")),
 )
 def weak_secret(env: EnvFile) -> Iterator[Hit]:
-    user = _user(env)
-    for entry, what, value, column in _secrets(env):
-        if is_placeholder(value):
-            continue
-        reason = weakness(value, user)
-        if reason is None and len(value) < MIN_SECRET_LENGTH:
-            reason = f"is only {len(value)} characters (use at least {MIN_SECRET_LENGTH})"
-        if reason is not None:
-            yield Hit(entry.line, column, f"{what} {reason}")
+    for entry in env.entries:
+        if secrets.disables_password(entry.key, entry.value):
+            yield Hit(entry.line, entry.column, f"{entry.key}={entry.value} lets the database accept no password")
+    for line, column, what, verdict in _verdicts(env):
+        if verdict.weak:
+            yield Hit(line, column, f"{what} {verdict.reason}")
 
 
-# -- key formats, in every kind (detect-secrets' detectors) --------------------------------------
-# Format detectors only. Entropy and keyword heuristics (including the vendor "keyword = value"
-# detectors for IBM, Cloudant and SoftLayer) are left out: secret *names* are SG109/SG201's job,
-# and those heuristics cost 60 % of the scan while flagging bcrypt hashes and placeholders.
-SKIPPED_DETECTORS = {"KeywordDetector", "HighEntropyString", "Base64HighEntropyString", "HexHighEntropyString",
-                     "BasicAuthDetector", "IPPublicDetector", "IbmCloudIamDetector", "IbmCosHmacDetector",
-                     "CloudantDetector", "SoftlayerDetector"}
-
-
-@cache
-def _detectors() -> list[Any]:
-    """detect-secrets' format detectors (private keys, cloud and API tokens), loaded once."""
-    import importlib
-    import pkgutil
-
-    import detect_secrets.plugins as plugins
-    from detect_secrets.plugins.base import RegexBasedDetector
-
-    found: list[Any] = []
-    for info in pkgutil.iter_modules(plugins.__path__):
-        module = importlib.import_module(f"detect_secrets.plugins.{info.name}")
-        for value in vars(module).values():
-            if (isinstance(value, type) and issubclass(value, RegexBasedDetector) and value is not RegexBasedDetector
-                    and value.__name__ not in SKIPPED_DETECTORS and value.__module__ == module.__name__):
-                found.append(value())
-    return found
+# -- key formats, in every kind (detect-secrets' detectors, PEM private keys) ----------------------
+FAKE_KEY_BODY = "MIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQIc2FtcGxla2V5AgIIADAMBggqhkiG9w0CCQUA\n"
 
 
 @rule(
     code="SG203", title="Real-looking key or token",
     kinds=("*",), reads="text",
     why="A private key or API token in an example is either a real credential that has just leaked, or a fake one "
-        "that readers will not replace; both teach the wrong habit.",
-    fix="Replace it with a placeholder such as `<your TMDB API key>` and say where the real one comes from.",
+        "that readers will not replace; both teach the wrong habit. Every PEM private key counts, encrypted or "
+        "not (`ENCRYPTED PRIVATE KEY`, `OPENSSH PRIVATE KEY`): an encrypted key is one weak passphrase from use.",
+    fix="Replace it with a placeholder such as `<your TMDB API key>` and say where the real one comes from; for a "
+        "key, show the command that creates it (`ssh-keygen -t ed25519`) instead of its content.",
     guide="security/data-protection.md#secrets",
-    insecure=Example("# settings for the release workflow\nnotify:\n  github_token: ghp_R4nd0mL00k1ngT0k3nV4lu3abcdefghij123\n",
-                     "yaml", 3),
-    secure=Example("# settings for the release workflow\nnotify:\n  github_token_file: /run/secrets/github_token\n",
-                   "yaml"),
+    insecure=(Example("# settings for the release workflow\nnotify:\n"
+                      "  github_token: ghp_R4nd0mL00k1ngT0k3nV4lu3abcdefghij123\n", "yaml", 3),
+              Example("cat > /etc/ssl/private/api.key <<'EOF'\n-----BEGIN ENCRYPTED PRIVATE KEY-----\n"
+                      f"{FAKE_KEY_BODY}-----END ENCRYPTED PRIVATE KEY-----\nEOF\n", "shell", 2)),
+    secure=(Example("# settings for the release workflow\nnotify:\n  github_token_file: /run/secrets/github_token\n",
+                    "yaml"),
+            Example("cat > /etc/ssl/private/api.key <<'EOF'\n-----BEGIN PRIVATE KEY-----\n<your key>\n"
+                    "-----END PRIVATE KEY-----\nEOF\n", "shell")),
 )
 def key_formats(text: str) -> Iterator[Hit]:
     if not text:
         return
     starts: list[int] | None = None
     seen: set[int] = set()
-    for detector in _detectors():
+    for key in secrets.private_keys(text):
+        starts = starts or _line_starts(text)
+        line = bisect.bisect_right(starts, key.start)
+        if line not in seen:
+            seen.add(line)
+            yield Hit(line, key.start - starts[line - 1] + 1, f"a PEM private key ({key.label}) is written here")
+    for detector in secrets.format_detectors():
         for pattern in detector.denylist:
             for match in pattern.finditer(text):
-                if starts is None:
-                    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
-                line = _line_of(starts, match.start())
+                starts = starts or _line_starts(text)
+                line = bisect.bisect_right(starts, match.start())
                 if line in seen:
                     continue
                 row = text[starts[line - 1] : (starts[line] - 1) if line < len(starts) else len(text)]
@@ -135,7 +120,5 @@ def key_formats(text: str) -> Iterator[Hit]:
                     yield Hit(line, match.start() - starts[line - 1] + 1, f"looks like a {detector.secret_type}")
 
 
-def _line_of(starts: list[int], offset: int) -> int:
-    import bisect
-
-    return bisect.bisect_right(starts, offset)
+def _line_starts(text: str) -> list[int]:
+    return [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
