@@ -15,12 +15,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from snippetguard.directives import metadata
+from snippetguard.model import Finding
 from snippetguard.sources import Unreadable, decode
 
 Status = Literal["current", "stale", "missing"]
@@ -177,3 +178,36 @@ def unproven(snippets_dir: Path, records: Mapping[str, ProofRecord]) -> list[Unp
 
 def anchor(name: str) -> str:
     return f"proof-{name}"
+
+
+def directive_line(path: Path, name: str) -> int:
+    """Line of `# snippetguard: proof[...]` naming `name` in a snippet file (1 if not found)."""
+    from snippetguard.directives import parse_directives
+
+    try:
+        text = decode(path.read_bytes())
+    except (OSError, Unreadable):
+        return 1
+    for d in parse_directives(text):
+        if d.verb == "proof" and name in d.values:
+            return d.line
+    return 1
+
+
+def gate(root: Path, snippets_dir: Path, display: Callable[[Path], str], *, ci: bool) -> tuple[list[Finding], list[str]]:
+    """The build's verdict on proof claims: SG010 findings under CI, one warning line each otherwise."""
+    from snippetguard.registry import RULES
+
+    records = load_records(root / RECORDS_FILE)
+    rule = RULES["SG010"]
+    found: list[Finding] = []
+    notes: list[str] = []
+    for item in unproven(snippets_dir, records):
+        path = snippets_dir / item.rel
+        line = directive_line(path, item.proof)
+        if ci:
+            found.append(Finding(display(path), line, 1, rule.code, rule.severity, rule.title, item.message(),
+                                 rule.why, rule.fix, rule.url))
+        else:
+            notes.append(f"not proven: {display(path)}:{line} {item.message()} (no Proven mark; CI fails on this)")
+    return found, notes

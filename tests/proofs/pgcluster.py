@@ -41,7 +41,7 @@ class Install:
 
     @property
     def component(self) -> str:
-        return f"PostgreSQL {self.version} ({self.source})"
+        return f"{self.version} ({self.source})"
 
 
 def _version(bin_dir: Path) -> str:
