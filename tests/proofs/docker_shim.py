@@ -141,12 +141,13 @@ def compose_up(state: dict, args: list[str]) -> None:
                       "[SERVICE...]' is understood")
     config = project(state)
     services = config.get("services", {})
-    wanted = [a for a in args if not a.startswith("-")] or sorted(services)
+    wanted = [a for a in args if not a.startswith("-")] or sorted(services, key=lambda n: n != "postgres")
     for name in wanted:
         if name not in NAMES or name not in services:
             raise Refusal(f"docker compose up: unknown service {name!r}")
     if "api" in wanted and "postgres" not in wanted and POSTGRES not in state["containers"]:
         wanted.insert(0, "postgres")  # depends_on starts the database first
+    wanted.sort(key=lambda n: n != "postgres")
     for name in wanted:
         service = services[name]
         env = _environment(service)
@@ -156,7 +157,9 @@ def compose_up(state: dict, args: list[str]) -> None:
             password = env.get("POSTGRES_PASSWORD", "")
             if not password:
                 raise SystemExit("postgres: Database is uninitialized and superuser password is not specified.")
-            admin_sql(state, "\\getenv pw PROOF_PASSWORD\n"
+            # A new volume holds nothing: clear what an earlier proof left in the shared test cluster.
+            admin_sql(state, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE);\nDROP ROLE IF EXISTS "{user}";\n'
+                      "\\getenv pw PROOF_PASSWORD\n"
                       f'CREATE ROLE "{user}" SUPERUSER LOGIN PASSWORD :\'pw\';\n'
                       f'CREATE DATABASE "{db}" OWNER "{user}";\n', {"PROOF_PASSWORD": password})
             state["volume"] = {"user": user, "db": db}
@@ -251,13 +254,15 @@ def docker_exec(state: dict, args: list[str]) -> int:
 
 def main(argv: list[str]) -> int:
     path, state = load()
+    state.setdefault("argv", []).append(argv)  # every command line Docker would see (and show in `ps`)
     try:
         if argv[:1] == ["compose"]:
             compose(state, argv[1:])
             code = 0
         elif argv[:1] == ["exec"]:
+            code = docker_exec(state, argv[1:])
             save(path, state)
-            return docker_exec(state, argv[1:])
+            return code
         else:
             raise Refusal(f"docker {' '.join(argv[:2])}: not understood by the proof shim")
     except Refusal as refusal:
