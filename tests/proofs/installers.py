@@ -15,6 +15,7 @@ Each layout is written with the default umask (0644 files), as the installers le
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -173,3 +174,18 @@ CONTAINER_MEDIA_PATH=/media
     _write(install / "apps" / "api" / "src" / "index.ts", "// API source\n")
     _write(install / ".git" / "HEAD", "ref: refs/heads/main\n")
     return Layout("setup-scripts", user, password, db, {"docker-compose.yml": 3, "apps/api/.env": 1})
+
+
+def hardened_layout(install: Path, media: Path, snippets: Path, *, password: str) -> Layout:
+    """This site's hand-made set-up: compose/stack.yml and env/desterlib.env, password in .env only."""
+    _write(install / "docker-compose.yml", (snippets / "compose" / "stack.yml").read_text(encoding="utf-8"))
+    template = (snippets / "env" / "desterlib.env").read_text(encoding="utf-8")
+    env = template.replace("HOST_MEDIA_PATH=/srv/media", f"HOST_MEDIA_PATH={media}")
+    assert env != template, "the .env template no longer sets HOST_MEDIA_PATH=/srv/media"
+    _write(install / ".env", env + f"POSTGRES_PASSWORD={password}\n")
+    user = re.search(r"^POSTGRES_USER=(\S+)", env, re.M)
+    db = re.search(r"^POSTGRES_DB=(\S+)", env, re.M)
+    assert user and db, "the .env template no longer sets POSTGRES_USER and POSTGRES_DB"
+    _write(install / "Dockerfile", "FROM node:20-alpine\nWORKDIR /app\nCOPY . .\n")
+    _write(install / ".dockerignore", "\n".join(DOCKERIGNORE) + "\n")
+    return Layout("hardened", user.group(1), password, db.group(1), {"docker-compose.yml": 0, ".env": 1})

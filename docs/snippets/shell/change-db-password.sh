@@ -2,8 +2,8 @@
 # Works for both installers: the npm CLI (password in docker-compose.yml and
 # .env) and the setup scripts (docker-compose.yml and apps/api/.env).
 # Run every step in the same terminal: steps share shell variables.
-cd ~/.desterlib
 # --8<-- [start:old]
+cd ~/.desterlib
 # 1. Keep the current password in a variable (nothing is printed): step 6
 #    uses it to check that it no longer works.
 OLD_PASSWORD="$(docker exec desterlib-postgres printenv POSTGRES_PASSWORD)"
@@ -21,6 +21,7 @@ export NEW_PASSWORD
   | docker exec -i -e NEW_PASSWORD desterlib-postgres sh -c 'psql -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d "$POSTGRES_DB"'
 # --8<-- [end:alter]
 # --8<-- [start:files]
+cd ~/.desterlib
 # 4. Put the new value into every copy: POSTGRES_PASSWORD lines and the
 #    password inside each DATABASE_URL. Each file is rewritten readable by
 #    you only (mode 600). awk refuses to run if a variable is missing.
@@ -39,11 +40,13 @@ for f in docker-compose.yml .env apps/api/.env; do
 done
 # --8<-- [end:files]
 # --8<-- [start:recreate]
+cd ~/.desterlib
 # 5. Recreate both containers so that they read the new value, and wait
 #    until they report healthy (the API is healthy only once it has logged in).
 docker compose up -d --force-recreate --wait
 # --8<-- [end:recreate]
 # --8<-- [start:verify]
+cd ~/.desterlib
 # 6. Check over the network, the way the API connects. The old password
 #    must be refused, the new one accepted (it prints your database user).
 PGPASSWORD="$OLD_PASSWORD" docker exec -e PGPASSWORD desterlib-postgres sh -c 'psql -h postgres -U "$POSTGRES_USER" -d "$POSTGRES_DB" -tAc "select current_user"'
