@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import Machine
-from docker_shim import REFUSED, build_context
-from installers import DOCKERIGNORE, cli_layout, setup_layout
-from pgcluster import Cluster
+from proofs.docker_shim import REFUSED, build_context
+from proofs.installers import DOCKERIGNORE, cli_layout, setup_layout
+from proofs.pgcluster import Cluster
+from proofs.support import Machine
 
 pytestmark = pytest.mark.slow
 

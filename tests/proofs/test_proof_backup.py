@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Machine, compose_version, published
-from docker_shim import build_context
-from installers import Layout, cli_layout, setup_layout
-from pgcluster import Cluster
+from proofs.docker_shim import build_context
+from proofs.installers import Layout, cli_layout, setup_layout
+from proofs.pgcluster import Cluster
+from proofs.support import Machine, compose_version, published
 
 pytestmark = [pytest.mark.proof, pytest.mark.slow]
 

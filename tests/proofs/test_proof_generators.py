@@ -20,10 +20,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from snippetguard import proofs
+from snippetguard import proofs as sg_proofs
 
-from conftest import SNIPPETS, Machine, compose_binary, compose_version, published
-from pgcluster import Cluster
+from proofs.pgcluster import Cluster
+from proofs.support import SNIPPETS, Machine, compose_binary, compose_version, published
 
 pytestmark = [pytest.mark.proof, pytest.mark.slow]
 
@@ -115,7 +115,7 @@ def libpq_accepts(pg: Cluster, values: list[str]) -> list[str]:
 
 
 def test_secret_generators(machine: Machine, pg: Cluster, proof, tmp_path: Path) -> None:
-    files = proofs.declared(SNIPPETS).get(NAME, [])
+    files = sg_proofs.declared(SNIPPETS).get(NAME, [])
     assert {"shell/generate-password.sh", "shell/env-create.sh"} <= set(files), files
     checked = []
     for rel in files:

@@ -19,9 +19,9 @@ import pytest
 
 from snippetguard.directives import REGION_RE
 
-from conftest import SNIPPETS, Machine, compose_version, published
-from installers import Layout, cli_layout, hardened_layout, setup_layout
-from pgcluster import Cluster
+from proofs.installers import Layout, cli_layout, hardened_layout, setup_layout
+from proofs.pgcluster import Cluster
+from proofs.support import SNIPPETS, Machine, compose_version, published
 
 pytestmark = [pytest.mark.proof, pytest.mark.slow]
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Machine, published
-from installers import cli_layout, setup_layout
+from proofs.installers import cli_layout, setup_layout
+from proofs.support import Machine, published
 
 pytestmark = [pytest.mark.proof, pytest.mark.slow]
 
