@@ -17,7 +17,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from snippetguard import reporters, sitecontent, validators, versions
+from snippetguard import proofs, reporters, sitecontent, validators, versions
 from snippetguard.directives import strip_for_display
 from snippetguard.docsite import DocSite
 
@@ -82,7 +82,11 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
     report = _site.report()
     docs_dir = Path(config["docs_dir"])
     problems = sitecontent.checklist_problems(docs_dir) if (docs_dir / sitecontent.CHECKLIST_FILE).exists() else []
-    findings = report.sorted()
+    proof_findings, proof_notes = proofs.gate(Path(config["config_file_path"]).parent, _site.snippets_dir,
+                                              _site.display, ci=os.environ.get("CI") == "true")
+    findings = sorted([*report.sorted(), *proof_findings], key=lambda f: f.sort_key())
+    for note in proof_notes:
+        log.info("snippetguard: %s", note)
     for problem in problems:
         log.error("%s  checklist  %s", sitecontent.CHECKLIST_FILE, problem)
     if findings:

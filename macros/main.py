@@ -46,6 +46,7 @@ def _error(env: Any, message: str, rule: str = "SG007") -> str:
 def define_env(env: Any) -> None:
     docs_dir = Path(env.conf["docs_dir"])
     snippets_dir = docs_dir / "snippets"
+    proof_site = sitecontent.ProofSite(Path(env.conf["config_file_path"]).parent, snippets_dir)
 
     def page_src() -> str:
         return env.page.file.src_uri if env.page is not None else "index.md"
@@ -61,7 +62,8 @@ def define_env(env: Any) -> None:
         if loaded.expect:
             return _error(env, f"'{path}' declares expect[{', '.join(loaded.expect)}]: it is a counter-example; "
                                "embed it with insecure_example(...) so readers see the warning", rule="SG009")
-        return sitecontent.embed_block(loaded, page_src(), title=title, hl_lines=hl_lines, lang=lang)
+        return sitecontent.embed_block(loaded, page_src(), title=title, hl_lines=hl_lines, lang=lang,
+                                       proof_site=proof_site)
 
     @env.macro
     def insecure_example(path: str, rule: str | list[str], region: str | None = None,
@@ -87,6 +89,10 @@ def define_env(env: Any) -> None:
     @env.macro
     def rules_table(family: str = "") -> str:
         return sitecontent.rules_table(page_src(), family)
+
+    @env.macro
+    def proof_report() -> str:
+        return sitecontent.proof_report(proof_site, page_src())
 
     @env.macro
     def security_checklist() -> str:

@@ -12,11 +12,13 @@ import html
 import posixpath
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from snippetguard import proofs
 from snippetguard.embed import FENCE_LANG, Loaded, fence
 from snippetguard.registry import KINDS, RULES, Rule, rules_for
 from snippetguard.validators import checks_for
@@ -73,6 +75,48 @@ def trust_mark(kind: str, key: str = "") -> str:
     return " · ".join(parts)
 
 
+def _records(root: Path) -> dict[str, proofs.ProofRecord]:
+    """The proof records of the site at `root`, read once per change of the file."""
+    path = root / proofs.RECORDS_FILE
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return {}
+    cached = _RECORDS_CACHE.get(path)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, proofs.load_records(path))
+        _RECORDS_CACHE[path] = cached
+    return cached[1]
+
+
+_RECORDS_CACHE: dict[Path, tuple[int, dict[str, proofs.ProofRecord]]] = {}
+
+
+@dataclass(frozen=True)
+class ProofSite:
+    """Where a site keeps its proof records (`root`/tests/proofs/results.json) and its snippets."""
+
+    root: Path
+    snippets_dir: Path
+
+
+def proven_marks(loaded: Loaded, page_src: str, site: ProofSite | None) -> list[str]:
+    """A Proven mark for each proof the snippet declares whose record is current and ran this file."""
+    if site is None or not loaded.meta.proofs:
+        return []
+    records = _records(site.root)
+    snippets_dir = site.snippets_dir
+    marks = []
+    for name in loaded.meta.proofs:
+        record = records.get(name)
+        if record is not None and proofs.proves(record, loaded.rel, snippets_dir):
+            target = link(page_src, f"{proofs.TESTING_PAGE}#{proofs.anchor(name)}")
+            summary = record.summary.replace("<", "&lt;").replace("[", "&#91;").replace("]", "&#93;")
+            marks.append(f'[:material-check-decagram: Proven: {summary}]({target}){{ .sg-proven '
+                         f'title="A test ran this procedure against real programs; see how it is tested" }}')
+    return marks
+
+
 def finish_trust_marks(page_html: str, describe: Callable[[str], str | None]) -> str:
     """Replace each programs placeholder with `describe(key)` (e.g. "nginx -t: nginx 1.31.3 and 1.22.1")."""
     def fill(match: re.Match[str]) -> str:
@@ -91,12 +135,13 @@ def needs_badge(loaded: Loaded) -> str:
             f"needs {needs}</span>")
 
 
-def _meta_line(loaded: Loaded, page_src: str, *, download: bool) -> str:
+def _meta_line(loaded: Loaded, page_src: str, *, download: bool, proof_site: ProofSite | None = None) -> str:
     items = [f'<span class="sg-trust" title="Checked when this site was built">:material-shield-check: '
              f"Checked: {trust_mark(loaded.kind, digest(loaded.text))}</span>"]
     badge = needs_badge(loaded)
     if badge:
         items.insert(0, badge)
+    items.extend(proven_marks(loaded, page_src, proof_site))
     if download:
         items.append(f"[:material-download: {posixpath.basename(loaded.rel)}]"
                      f"({link(page_src, 'snippets/' + loaded.rel)}){{ .sg-download download }}")
@@ -104,9 +149,10 @@ def _meta_line(loaded: Loaded, page_src: str, *, download: bool) -> str:
 
 
 def embed_block(loaded: Loaded, page_src: str, *, title: str | None = None, hl_lines: str | None = None,
-                lang: str | None = None) -> str:
+                lang: str | None = None, proof_site: ProofSite | None = None) -> str:
+    """`proof_site`: where the proof records are, for the Proven mark (none: no mark)."""
     code = fence(loaded.text, lang or FENCE_LANG.get(loaded.kind, "text"), title=title, hl_lines=hl_lines)
-    return f"\n{code}\n{_meta_line(loaded, page_src, download=True)}\n"
+    return f"\n{code}\n{_meta_line(loaded, page_src, download=True, proof_site=proof_site)}\n"
 
 
 def _rule_links(codes: tuple[str, ...], page_src: str) -> str:
@@ -251,4 +297,43 @@ def explain_text(rule: Rule) -> str:
             out.append("")
     out.append(f"Guide: {rule.url.split('reference/')[0]}{rule.guide.replace('.md', '/')}")
     out.append(f"More:  {rule.url}")
+    return "\n".join(out)
+
+
+# -- how this guide is tested -------------------------------------------------------------------
+STATUS_TEXT = {
+    "current": ":material-check-decagram: current: the last passing run used the snippets' present text",
+    "stale": ":material-alert: stale: a snippet changed since the last passing run; not shown as proven",
+    "missing": ":material-alert: no passing run recorded; not shown as proven",
+}
+
+
+def proof_report(site: ProofSite, page_src: str) -> str:
+    """One section per proof: what ran, what was checked, on which snippets, and whether it is current."""
+    records = _records(site.root)
+    snippets_dir = site.snippets_dir
+    declared = proofs.declared(snippets_dir)
+    out: list[str] = []
+    for name in sorted(set(records) | set(declared)):
+        record = records.get(name)
+        state = proofs.status(record, snippets_dir)
+        out += [f"### {name} {{ #{proofs.anchor(name)} }}", "", f"**Status:** {STATUS_TEXT[state]}", ""]
+        if record is not None:
+            out += [f"**Result:** {record.summary}", ""]
+            out += ["**Ran against:** " + "; ".join(f"{c} {v}" for c, v in sorted(record.components.items())), ""]
+            out += ["**Checked:**", ""] + [f"- {check}" for check in record.checks] + [""]
+            out += [f"**Test:** `{record.test}`", ""]
+        files = sorted(set(declared.get(name, [])) | set(record.snippets if record else ()))
+        out += ["**Snippets:**", ""]
+        for rel in files:
+            if (snippets_dir / rel).is_file():
+                ran = record is not None and proofs.proves(record, rel, snippets_dir)
+                note = "text as proven" if ran else ("changed since the proof ran" if record and rel in record.snippets
+                                                     else "not run by the recorded proof")
+                out.append(f"- [`{rel}`]({link(page_src, 'snippets/' + rel)}): {note}")
+            else:
+                out.append(f"- `{rel}`: no longer exists")
+        out.append("")
+    if not out:
+        out = ["No proofs are declared yet.", ""]
     return "\n".join(out)

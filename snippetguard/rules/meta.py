@@ -98,3 +98,20 @@ define(Rule(
     insecure=Example('{{ snippet("compose/db-exposed.yml") }}', "page", 1),
     secure=Example('{{ insecure_example("compose/db-exposed.yml", rule="SG101") }}', "page"),
 ))
+define(Rule(
+    code="SG010", title="Snippet claims a proof that has not passed",
+    kinds=("page",),
+    why="`# snippetguard: proof[NAME]` promises readers that a test ran this very text against real programs and "
+        "it did what the page says. Without a passing record for the current text, the promise is unchecked: the "
+        "snippet may have changed since the proof ran, or the proof may never have passed.",
+    fix="Run the proof tests (`make test`, or `pytest -m proof`) so they record the snippet's current text in "
+        "tests/proofs/results.json, and commit that file; if the proof now fails, fix the snippet or the page. "
+        "Remove the directive only if no test proves the snippet.",
+    guide=f"{CONTRIB}#proofs",
+    insecure=Example("<!-- backup.sh declares proof[backup-restore]; results.json has no passing record of it, -->\n"
+                     "<!-- or a record of an older backup.sh -->\n"
+                     '{{ snippet("shell/backup.sh") }}\n', "page", 3),
+    secure=Example("<!-- backup.sh declares proof[backup-restore]; results.json records a passing run on -->\n"
+                   "<!-- the file's current text (same sha256) -->\n"
+                   '{{ snippet("shell/backup.sh") }}\n', "page"),
+))

@@ -1,5 +1,12 @@
-# A database backup from PowerShell. cmd's ">" writes docker's output byte for byte;
-# Windows PowerShell 5.1's ">" would re-encode it as UTF-16, which psql cannot read back.
-Set-Location (Join-Path $env:USERPROFILE '.desterlib')
-cmd /c 'docker exec desterlib-postgres sh -c "pg_dump -U $POSTGRES_USER -d $POSTGRES_DB --clean --if-exists" > desterlib-backup.sql'
-Get-Content desterlib-backup.sql -TotalCount 3
+# Windows: a backup folder in your profile (private to you), outside .desterlib.
+$Backups = Join-Path $env:USERPROFILE 'desterlib-backups'
+New-Item -ItemType Directory -Force -Path $Backups | Out-Null
+$Backup = Join-Path $Backups ('desterlib-{0:yyyy-MM-dd}.sql' -f (Get-Date))
+# pg_dump writes the file inside the container and docker cp copies it out
+# byte for byte (PowerShell's ">" would re-encode the dump).
+docker exec desterlib-postgres sh -c 'pg_dump --no-owner --no-privileges -U $POSTGRES_USER -d $POSTGRES_DB -f /tmp/desterlib-backup.sql'
+docker cp desterlib-postgres:/tmp/desterlib-backup.sql $Backup
+docker exec desterlib-postgres rm /tmp/desterlib-backup.sql
+# Check: the file exists, its size is well above zero, and the end marker is found.
+Get-Item $Backup
+(Select-String -Path $Backup -Pattern 'PostgreSQL database dump complete' -SimpleMatch).Count

@@ -1,13 +1,12 @@
-# 1. Download the installer into a file. Copy the installer's address from the
-#    DesterLib README or release notes and paste it between the quotes.
-$InstallerUrl = 'PASTE-THE-INSTALLER-ADDRESS-HERE'
-Invoke-WebRequest -Uri $InstallerUrl -OutFile desterlib-install.ps1
+# 1. Download DesterLib's setup script into a file (the address the README gives).
+$SetupUrl = 'https://raw.githubusercontent.com/DesterLib/desterlib/main/scripts/setup/windows.ps1'
+Invoke-WebRequest -Uri $SetupUrl -OutFile desterlib-setup.ps1
 
 # 2. Read it before it runs on your machine.
-notepad .\desterlib-install.ps1
+notepad .\desterlib-setup.ps1
 
 # 3. Run it. The first line allows scripts for this PowerShell window only;
 #    Unblock-File records that you have read and trust this one file.
 Set-ExecutionPolicy -Scope Process -ExecutionPolicy RemoteSigned
-Unblock-File .\desterlib-install.ps1
-.\desterlib-install.ps1
+Unblock-File .\desterlib-setup.ps1
+.\desterlib-setup.ps1

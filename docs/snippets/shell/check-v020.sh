@@ -8,7 +8,11 @@ sudo ss -tlnp | grep ':5432'
 # lsof -nP -iTCP:5432 -sTCP:LISTEN
 # --8<-- [end:port]
 # --8<-- [start:password]
-# 3. Which database password does the stack use? This prints it on your
-#    screen: look, but do not paste the output anywhere.
-docker compose config | grep -E 'POSTGRES_PASSWORD|DATABASE_URL'
+# 3. Which account does the stack use, and is its password the default? This
+#    prints the password's length, never the password itself.
+docker exec desterlib-postgres sh -c '
+  echo "user $POSTGRES_USER, database $POSTGRES_DB, password length ${#POSTGRES_PASSWORD}"
+  [ "$POSTGRES_PASSWORD" != postgres ] || echo "DEFAULT PASSWORD postgres: change it"'
+# 4. Who may read the files that hold the password? Only "-rw-------" is right.
+ls -l docker-compose.yml .env apps/api/.env 2>/dev/null
 # --8<-- [end:password]

@@ -1,13 +1,17 @@
+# snippetguard: proof[file-permissions]
 cd ~/.desterlib
 # --8<-- [start:env]
-# .env holds the database password: readable and writable by you only.
-chmod 600 .env
+# The settings file holds the database password: readable by you only. The
+# npm CLI writes .env, the setup scripts write apps/api/.env.
+for f in .env apps/api/.env; do [ -f "$f" ] && chmod 600 "$f"; done
 # --8<-- [end:env]
 # --8<-- [start:compose]
-# The Compose file holds no secrets, but only you may change it:
-# whoever edits it decides what the containers can reach.
-chmod 644 docker-compose.yml
+# Both installers write the password into the Compose file as well.
+chmod 600 docker-compose.yml
+# Nobody else may even list the install folder.
+chmod 700 ~/.desterlib
 # --8<-- [end:compose]
 # --8<-- [start:check]
-ls -l .env docker-compose.yml
+ls -ld ~/.desterlib
+ls -l docker-compose.yml .env apps/api/.env 2>/dev/null
 # --8<-- [end:check]

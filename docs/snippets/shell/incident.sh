@@ -1,23 +1,50 @@
-cd ~/.desterlib
-# --8<-- [start:stop]
-# Cut access: stop the API. The database keeps running for the investigation.
-docker compose stop api
-# --8<-- [end:stop]
 # --8<-- [start:evidence]
-# Keep a private copy of all logs before anything is restarted or removed.
-(umask 077 && docker compose logs --no-color --timestamps > "incident-$(date +%Y-%m-%d).log")
+# A private folder for the evidence, outside ~/.desterlib.
+mkdir -p ~/desterlib-incident
+chmod 700 ~/desterlib-incident
+cd ~/.desterlib
+# Everything below is written readable by you only (umask 077).
+(
+  umask 077
+  # Both containers' logs, with timestamps (gone once a container is recreated).
+  docker compose logs --no-color --timestamps > ~/desterlib-incident/compose.log
+  # The API's own log files: anyone can empty combined.log with DELETE /api/v1/logs.
+  docker cp desterlib-api:/app/apps/api/logs ~/desterlib-incident/api-logs
+  # The database as it is now, and its accounts.
+  docker exec desterlib-postgres sh -c 'pg_dump --no-owner --no-privileges -U "$POSTGRES_USER" -d "$POSTGRES_DB"' > ~/desterlib-incident/database.sql
+  docker exec desterlib-postgres sh -c 'psql -U "$POSTGRES_USER" -d "$POSTGRES_DB" -c "\du"' > ~/desterlib-incident/roles.txt
+  # How the containers were configured (this includes the database password).
+  docker inspect desterlib-api desterlib-postgres > ~/desterlib-incident/containers.json
+)
+chmod -R go-rwx ~/desterlib-incident
+ls -lR ~/desterlib-incident
 # --8<-- [end:evidence]
+# --8<-- [start:stop]
+cd ~/.desterlib
+# Cut access: stop both containers. Your data stays in the postgres_data volume.
+docker compose stop
+# Check: both show "Exited".
+docker compose ps -a
+# --8<-- [end:stop]
 # --8<-- [start:review]
-# Failed logins and other errors in the database's log.
-docker compose logs --no-color postgres | grep -iE 'authentication failed|FATAL|ERROR'
-# Database accounts: anything you did not create is a sign of intrusion.
-docker exec desterlib-postgres sh -c 'psql -U "$POSTGRES_USER" -d "$POSTGRES_DB" -c "\du"'
+# Failed logins and other errors in the saved database log.
+grep -iE 'authentication failed|FATAL|ERROR' ~/desterlib-incident/compose.log
+# Database accounts at the time: anything you did not create is a sign of intrusion.
+cat ~/desterlib-incident/roles.txt
+# Who changed the settings or cleared the logs (the API logs requests only at debug level,
+# so often nothing is found; see the proxy's access log instead).
+grep -iE 'settings|logs' ~/desterlib-incident/api-logs/combined.log
 # --8<-- [end:review]
+# --8<-- [start:images]
+cd ~/.desterlib
+# Secrets baked into the API image: files a build copied in from the install
+# folder. A fresh container of the image, not the running one, is searched.
+docker compose run --rm --no-deps --entrypoint sh api -c 'find /app -name node_modules -prune -o \( -name "*.sql" -o -name "*.gpg" -o -name "*.log" -o -name ".env" \) -print'
+# --8<-- [end:images]
 # --8<-- [start:rebuild]
+cd ~/.desterlib
 # DESTRUCTIVE: removes the containers AND the database volume.
 # Only with a backup from before the incident at hand.
 docker compose down -v
 docker compose up -d --wait postgres
-docker exec -i desterlib-postgres sh -c 'psql -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d "$POSTGRES_DB"' < desterlib-2025-01-31.sql
-docker compose up -d --build
 # --8<-- [end:rebuild]

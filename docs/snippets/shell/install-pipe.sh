@@ -1,2 +1,2 @@
-# snippetguard: expect[SG303] the pattern older guides use: runs code nobody has read
-curl -fsSL "$INSTALLER_URL" | bash
+# snippetguard: expect[SG303] the one-liner from DesterLib's README: runs code nobody has read, and this script breaks when piped
+curl -fsSL https://raw.githubusercontent.com/DesterLib/desterlib/main/scripts/setup/unix.sh | bash

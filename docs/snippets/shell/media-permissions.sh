@@ -1,3 +1,4 @@
+# snippetguard: proof[file-permissions]
 # --8<-- [start:symbolic]
 # Owner may read and write; everyone else may only read. Capital X adds
 # "execute" to folders (needed to open them) but not to ordinary files.

@@ -1,8 +1,9 @@
 cd ~/.desterlib
-# Recreate the containers with the new settings (the data volume is kept).
-docker compose up -d
+# Recreate the containers with the edited file (the data volume is kept) and
+# wait until both report healthy.
+docker compose up -d --wait
 # No output here means the database port is no longer published.
 docker port desterlib-postgres
-# The API still reaches the database with the new password.
+# Both containers "Up … (healthy)", and the API answers.
 docker compose ps
 curl -fsS http://localhost:3001/health
