@@ -270,13 +270,11 @@ NEAR_LIMIT: dict[str, tuple[str, str, str]] = {  # kind -> (head, repeated line,
 
 @pytest.mark.parametrize("kind", sorted(NEAR_LIMIT))
 def test_a_file_just_under_the_limit_is_checked_in_time(kind: str) -> None:
+    """Checked, not cut off by the watchdog (its SG000) nor refused as too large; how fast is `make bench`'s."""
     head, line, tail = NEAR_LIMIT[kind]
     text = head + line * ((MAX_SNIPPET_BYTES - len(head) - len(tail)) // len(line)) + tail
-    start = time.monotonic()
     found = snippetguard.check_snippet(Snippet(text, kind, "x")).all_findings()
-    elapsed = time.monotonic() - start
     assert not [f for f in found if f.rule in ("SG000", "SG008")], summary(found)[:3]
-    assert elapsed < 10, f"{elapsed:.1f} s"
 
 
 # --------------------------------------------------------------------------- nesting and other traps
