@@ -7,7 +7,7 @@ export NO_MKDOCS_2_WARNING := 1
 # Bytecode caches make every build start 0.1 s faster; some shells turn them off.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: serve test build bench lint clean
+.PHONY: serve test build bench lint clean eval
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,3 +37,7 @@ lint: $(STAMP)
 
 clean:
 	rm -rf site .site-building .cache .pytest_cache
+
+# Recall and false alarms on the realistic corpus (tests/corpus); --programs adds the real programs.
+eval: $(STAMP)
+	$(BIN)/python benchmarks/eval.py
