@@ -25,6 +25,7 @@ FAMILIES = {
     "4": ("nginx", "nginx"),
     "5": ("Caddy", "caddy"),
     "6": ("Checked by the real programs", "programs"),
+    "7": ("Docker daemon: daemon.json, systemd units and dockerd", "daemon"),
 }
 PAGE_KIND = "page"  # examples that are macro calls, shown as Markdown
 
