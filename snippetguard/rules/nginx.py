@@ -35,6 +35,7 @@ GIXY_PLUGINS: dict[str, str] = {
     "status_page_exposed": "SG409",
     "allow_without_deny": "SG410",
     "ssl_stapling_letsencrypt": "SG411",
+    "return_bypasses_allow_deny": "SG416",  # rules/nginx_access.py
 }
 
 _GIXY_LOCK = threading.Lock()  # gixy keeps its variable context in module globals
@@ -122,6 +123,8 @@ def gixy_issues(conf: NginxConf, plugin: str) -> list[GixyIssue]:
     If gixy crashes, the first rule to ask re-raises (the engine turns that into
     an SG000 naming the rule); the others stay quiet instead of repeating it.
     """
+    if not conf.directives:
+        return []  # an nginx -T dump: gixy audits each of its files, as its own snippet
     if "gixy" not in conf.memo:
         try:
             conf.memo["gixy"] = _run_gixy(conf)
