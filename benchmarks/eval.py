@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import sys
 from collections.abc import Iterable
@@ -111,8 +110,6 @@ def corpus_files(corpus: Path) -> Iterable[tuple[str, Path]]:
 
 def evaluate(corpus: Path = CORPUS, *, programs: bool = False) -> list[FileResult]:
     """Check every corpus file as its directory's kind; the real programs only when asked."""
-    if not programs:
-        os.environ["SNIPPETGUARD_PROGRAMS"] = "0"
     import snippetguard
     from snippetguard import KINDS, Snippet
     from snippetguard.sources import decode

@@ -152,7 +152,10 @@ def parse_systemd(text: str) -> Unit:
         trimmed = len("".join(chars)) - len("".join(chars).lstrip())
         places = places[trimmed:]
         column = places[0][1] if places else value_start + 1
-        settings.append(Setting(section, key_match.group(1), value, number, column, places))
+        setting = Setting(section, key_match.group(1), value, number, column, places)
+        if setting.key.startswith("Exec") or setting.key == "Environment":
+            setting.words()  # systemd refuses a command line with an unclosed quote: so do we, at its line
+        settings.append(setting)
     if not settings and not section:
         raise ParseError("empty unit file: expected a [Section] header and Key=value lines")
     return Unit(text, settings)

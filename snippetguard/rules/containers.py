@@ -154,8 +154,8 @@ def database_port_published(parsed: Any) -> Iterator[Hit]:
     code="SG102", title="Media library mounted writable",
     kinds=CONTAINER_KINDS,
     why="DesterLib only reads your media. A writable mount lets a bug or an attacker in the container delete or "
-        "encrypt the whole library. (Other programs' media mounts, such as Sonarr's or Jellyfin's, are theirs to "
-        "decide: the rule looks only at DesterLib's API, by its image, container name or service name.)",
+        "encrypt the whole library. Other programs' media mounts, such as Sonarr's or Jellyfin's, are theirs to "
+        "decide: the rule looks only at DesterLib's API, by its image, container name or service name.",
     fix="Mount it read-only: `/srv/media:/media:ro` (long syntax: `read_only: true`).",
     guide=f"{DOCKER}#read-only-media",
     insecure=Example("services:\n  api:\n    image: desterlib/api\n    volumes:\n      - /srv/media:/media\n",
