@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 _SPEC = importlib.util.spec_from_file_location("corpus_eval", ROOT / "benchmarks" / "eval.py")
 assert _SPEC is not None and _SPEC.loader is not None
 corpus_eval = importlib.util.module_from_spec(_SPEC)
+sys.modules["corpus_eval"] = corpus_eval  # dataclasses look their module up there
 _SPEC.loader.exec_module(corpus_eval)
 
 CORPUS = ROOT / "tests" / "corpus"
