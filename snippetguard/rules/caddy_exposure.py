@@ -95,6 +95,9 @@ def _behind_auth(caddyfile: Caddyfile, site: Site) -> bool:
 
 EVERY_ADDRESS = ("0.0.0.0/0", "::/0")
 CLIENT_HEADER_RE = re.compile(r"\{(?:http\.request\.header\.|header\.|>)(X-Forwarded-\w+|X-Real-IP|Forwarded)\}", re.I)
+# `header_up` in reverse_proxy (Caddy 1's `header_upstream`, which Caddy 2 refuses, still appears in copied
+# configurations), and `request_header`, which rewrites the request before any handler sees it.
+HEADER_SETTERS = frozenset({"header_up", "header_upstream", "request_header"})
 FORWARDED_HEADERS = frozenset({"x-forwarded-for", "x-real-ip", "x-forwarded-host", "x-forwarded-proto", "forwarded"})
 
 
@@ -115,7 +118,7 @@ def _trusts_everyone(tokens: list[Token]) -> Token | None:
     why="Caddy ignores a client's own `X-Forwarded-For` unless the request comes from a trusted proxy. "
         "`trusted_proxies 0.0.0.0/0` (or `::/0`) trusts every address on the internet, and `header_up X-Real-IP "
         "{http.request.header.X-Forwarded-For}` copies the client's claim to the backend: either way anyone "
-        "chooses the address DesterLib logs and rate-limits.",
+        "chooses the address the backend logs, rate-limits or allow-lists.",
     fix="Name only the proxies in front of Caddy (`trusted_proxies static 192.168.1.2/32`, or `private_ranges` "
         "when they are on your LAN); with nothing in front, leave `trusted_proxies` out. Let `reverse_proxy` set "
         "`X-Forwarded-For` itself, or use `header_up X-Real-IP {remote_host}`.",
@@ -133,10 +136,14 @@ def forwarded_from_anyone(caddyfile: Caddyfile) -> Iterator[Hit]:
             if token is not None:
                 yield Hit(directive.line, directive.name.column,
                           f"trusted_proxies {token.text} trusts every address: any client can set its own address")
-        elif directive.value == "header_up" and len(directive.args) >= 2:
-            name = directive.args[0].text.lstrip("+").lower()
-            value = " ".join(a.text for a in directive.args[1:])
+        elif directive.value in HEADER_SETTERS and len(directive.args) >= 2:
+            args = directive.args[1:] if directive.value == "request_header" and is_matcher(directive.args[0]) \
+                else directive.args
+            if len(args) < 2:
+                continue
+            name = args[0].text.lstrip("+").lower()
+            value = " ".join(a.text for a in args[1:])
             match = CLIENT_HEADER_RE.search(value)
             if name in FORWARDED_HEADERS and match:
                 yield Hit(directive.line, directive.name.column,
-                          f"header_up {directive.args[0].text} copies the client's own {match.group(1)} header")
+                          f"{directive.value} {args[0].text} copies the client's own {match.group(1)} header")

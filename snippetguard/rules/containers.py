@@ -120,8 +120,9 @@ def _compose_validator() -> Any:
     why="A published port is reachable from every network the host is on, and Docker's rules bypass ufw and "
         "firewalld. A database reachable from the LAN or the internet is one weak password away from being "
         "copied or wiped.",
-    fix="Remove the port (the API reaches the database over the Compose network), use `expose:`, or bind it to "
-        "loopback: `\"127.0.0.1:5432:5432\"`.",
+    fix="Remove the port: the API reaches the database over the Compose network. If a tool on the host needs it, "
+        "bind it to loopback: `\"127.0.0.1:5432:5432\"` (with Docker Engine 28.0 or later: older engines let "
+        "hosts on the same LAN segment reach ports published on 127.0.0.1).",
     guide=f"{DB}#database-port",
     insecure=Example("services:\n  postgres:\n    image: postgres:15-alpine\n    ports:\n      - \"5432:5432\"\n",
                      "compose", 5),
@@ -244,8 +245,9 @@ DANGEROUS_CAPS = {"ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODULE", "
 @rule(
     code="SG106", title="Dangerous capability added",
     kinds=CONTAINER_KINDS,
-    why="Capabilities such as SYS_ADMIN, NET_ADMIN or ALL hand the container powers that are close to root on "
-        "the host and are the usual first step of a container escape.",
+    why="SYS_ADMIN, SYS_MODULE, DAC_READ_SEARCH, SYS_PTRACE, SYS_RAWIO, BPF or ALL hand the container powers "
+        "close to root on the host; NET_ADMIN lets it reconfigure networking and reach kernel code (netfilter) that "
+        "several container escapes went through. They are the usual first step of an escape.",
     fix="Remove the `cap_add` entry; DesterLib runs with Docker's default capabilities.",
     guide=f"{DOCKER}#container-isolation",
     insecure=Example("services:\n  api:\n    image: desterlib/api\n    cap_add:\n      - SYS_ADMIN\n", "compose", 5),
@@ -294,8 +296,9 @@ HARMLESS = {"/etc/localtime", "/etc/timezone"}
 @rule(
     code="SG108", title="Sensitive host path mounted",
     kinds=CONTAINER_KINDS,
-    why="Mounting the host's root, /etc, /root, /proc, /sys, /run or /boot into a container lets anything in "
-        "it read secrets or change the host's configuration.",
+    why="Mounting the host's root, /etc, /root, /home, /proc, /sys, /boot, /dev or /var/lib/docker into a "
+        "container lets anything in it read secrets or change the host's configuration. (/run and /var/run hold "
+        "the Docker socket: SG103 reports them).",
     fix="Mount only the folder the service needs (for DesterLib: the media folder, read-only). `/etc/localtime` "
         "and `/etc/timezone` are fine.",
     guide=f"{DOCKER}#host-paths",

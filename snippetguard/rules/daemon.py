@@ -256,8 +256,8 @@ def _firewall_off(parsed: Any) -> Iterator[tuple[int, int, str]]:
     why="With `iptables` (or `ip6tables`) false, Docker stops writing the rules that isolate its networks and "
         "publish ports. Docker's documentation warns that all ports of all containers then become reachable from "
         "the network, with none mapped from the host's addresses; containers also lose their masquerading, so "
-        "they often cannot reach the internet. It is usually copied as a fix for \"Docker bypasses ufw\", which it "
-        "is not.",
+        "they often cannot reach the internet. It is often copied as the fix for \"Docker bypasses ufw\"; it "
+        "trades that problem for broken container networking and networks that are no longer isolated.",
     fix="Remove the setting and keep Docker's rules. To keep a port private, publish it on loopback "
         "(`127.0.0.1:3001:3001`) or not at all; to filter published ports, add rules to the `DOCKER-USER` chain. "
         "Turn iptables off only if you write the NAT, forwarding and isolation rules yourself.",

@@ -38,10 +38,11 @@ def _realip_in_scope(directive: Directive, conf: NginxConf) -> bool:
     kinds=KINDS,
     why="`X-Forwarded-For`, `X-Real-IP`, `X-Forwarded-Host` and `X-Forwarded-Proto` tell the backend who the "
         "client is and how it connected. Filled from `$http_x_forwarded_for`, `$http_x_real_ip` or `$http_host`, "
-        "they carry whatever the client wrote: anyone can pick the address the API rate-limits or logs, the host "
-        "it builds links for, or claim HTTPS. (`$proxy_add_x_forwarded_for` appends the real address to the "
-        "client's list; it is fine for a backend that reads the list from the right, as Express with `trust "
-        "proxy` does, so it is not reported. `$remote_addr` at the edge is stricter.)",
+        "they carry whatever the client wrote: anyone can pick the address a backend logs, rate-limits or "
+        "allow-lists, the host it builds links for, or claim HTTPS. (`$proxy_add_x_forwarded_for` appends the "
+        "real address to the client's list; a backend that trusts only its own proxy and reads the list from the "
+        "right, as Express's `trust proxy` does, gets the real address, so it is not reported. `$remote_addr` at "
+        "the edge is stricter).",
     fix="Use nginx's own values: `proxy_set_header X-Real-IP $remote_addr;`, `proxy_set_header X-Forwarded-For "
         "$proxy_add_x_forwarded_for;` (or `$remote_addr`), `proxy_set_header X-Forwarded-Host $host;`, "
         "`proxy_set_header X-Forwarded-Proto $scheme;`. Behind another proxy, trust it with `set_real_ip_from` "
