@@ -48,7 +48,7 @@ def looks_like_compose(text: str) -> bool:
 
 def looks_like_daemon_json(text: str) -> bool:
     try:
-        data = json.loads(text)
+        data = json.loads(text.removeprefix("\ufeff"))
     except (ValueError, RecursionError):
         return False
     return isinstance(data, dict) and bool(DAEMON_KEYS & set(data)) and not {"name", "version", "scripts"} <= set(data)
@@ -56,7 +56,7 @@ def looks_like_daemon_json(text: str) -> bool:
 
 def looks_like_unit(text: str) -> bool:
     """A systemd unit or drop-in: a line that is a unit section header such as `[Service]`."""
-    return bool(LOOKS_LIKE_UNIT_RE.search(text))
+    return bool(LOOKS_LIKE_UNIT_RE.search(text.removeprefix("\ufeff")))
 
 
 def kind_for_lang(lang: str, text: str) -> str | None:

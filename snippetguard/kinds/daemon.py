@@ -23,7 +23,12 @@ class DaemonConfig:
         return node.value if node is not None and node.kind == "bool" else None
 
 
+EMPTY = 'empty daemon.json: expected one JSON object of options, such as {"ip": "127.0.0.1"}'
+
+
 def parse_daemon(text: str) -> DaemonConfig:
+    if all(not ln.strip() or ln.lstrip().startswith(("//", "#")) for ln in text.split("\n")):
+        raise ParseError(EMPTY)  # nothing but blank lines and the comments readers write (JSON has none)
     root = jsonnodes.parse(text)
     if root.kind != "object":
         raise ParseError(f"daemon.json must be one JSON object of options, not a{'n' if root.kind[0] in 'ao' else ''} "

@@ -114,13 +114,23 @@ class _Walker:
         return JNode(json.loads(match.group(0)), "number", line, column), match.end()
 
 
+def _refuse_constant(name: str) -> Any:
+    """Python reads NaN and Infinity; JSON (and dockerd) do not."""
+    raise json.JSONDecodeError(f"{name} is not a JSON value", name, 0)
+
+
 def parse(text: str) -> JNode:
     """The JSON document in `text` with places; ParseError where it is not JSON."""
     if not text.strip():
         raise ParseError("empty JSON file")
     try:
-        json.loads(text)
+        json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as err:
+        if err.doc != text:  # raised by _refuse_constant, which cannot see where it is
+            found = re.search(r'(?<!["\w])' + re.escape(err.doc) + r'(?!["\w])', text)
+            index = found.start() if found else 0
+            line = text.count("\n", 0, max(index, 0)) + 1
+            raise ParseError(f"JSON does not parse: {err.msg}", line, index - text.rfind("\n", 0, index)) from None
         raise ParseError(f"JSON does not parse: {err.msg}", err.lineno, err.colno) from None
     except RecursionError:
         raise ParseError(f"JSON nests deeper than {MAX_DEPTH} levels; no configuration needs that") from None
