@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from snippetguard import reporters, sitecontent, validators
+from snippetguard import reporters, sitecontent, validators, versions
 from snippetguard.directives import strip_for_display
 from snippetguard.docsite import DocSite
 
@@ -29,7 +30,9 @@ _counter_examples: set[str] = set()
 def on_config(config: Any) -> Any:
     global _site
     docs_dir = Path(config["docs_dir"])
-    _site = DocSite(docs_dir, docs_dir / SNIPPETS, display_root=Path(config["config_file_path"]).parent)
+    supported = (config.get("extra") or {}).get("supported_versions") or {}
+    floors = versions.parse_floors(f"{name}={value}" for name, value in supported.items() if name in ("nginx", "caddy"))
+    _site = DocSite(docs_dir, docs_dir / SNIPPETS, display_root=Path(config["config_file_path"]).parent, floors=floors)
     return config
 
 
@@ -68,8 +71,12 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
     except validators.ProgramMissing as err:
         raise PluginError(f"snippetguard: {err}") from None
     for note in programs.notes():
-        # A missing program is worth a warning (strict builds fail on it) unless turned off on purpose.
-        (log.info if programs.disabled else log.warning)("snippetguard: %s", note)
+        # Shown like MkDocs' warnings but not counted by --strict: a program missing outside CI leaves
+        # examples "not checked", it does not make them wrong (under CI=true it failed above).
+        if programs.disabled:
+            log.info("snippetguard: %s", note)
+        else:
+            print(f"WARNING -  snippetguard: {note}", file=sys.stderr, flush=True)
     for line in programs.timings():
         log.info("snippetguard: %s", line)
     report = _site.report()
@@ -92,6 +99,12 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
             "Fix them (or declare a counter-example) and build again."
         )
     return env
+
+
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    """Trust marks name the programs and versions that judged each example (known only after on_env)."""
+    assert _site is not None
+    return sitecontent.finish_trust_marks(output, _site.programs_text)
 
 
 def on_post_build(config: Any) -> None:

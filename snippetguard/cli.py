@@ -12,7 +12,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from snippetguard import reporters, validators
+from snippetguard import reporters, validators, versions
 from snippetguard.classify import kind_for_path
 from snippetguard.engine import Result, check_snippet, meta
 from snippetguard.model import Finding, Snippet
@@ -70,14 +70,20 @@ def collect(paths: list[str], kind: str | None) -> tuple[list[Result], int]:
     return results, checked_files
 
 
-def run_programs(results: list[Result]) -> list[str]:
+def run_programs(results: list[Result], floors: dict[str, tuple[int, ...]] | None = None) -> list[str]:
     """Second opinion from the real programs; returns notes for people (missing programs)."""
-    return validators.validate(results).notes()
+    return validators.validate(results, floors=floors).notes()
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    try:
+        floors = versions.parse_floors(args.floor or [])
+    except ValueError as err:
+        print(f"snippetguard: {err}", file=sys.stderr)
+        return 2
     results, files = collect(args.paths, args.kind)
-    notes = [] if args.no_programs else run_programs(results)
+    versions.apply(results, floors)
+    notes = [] if args.no_programs else run_programs(results, floors)
     findings: list[Finding] = sorted(
         {(f.path, f.line, f.column, f.rule, f.message): f for r in results for f in r.all_findings()}.values(),
         key=Finding.sort_key,
@@ -127,6 +133,10 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=FORMATS, default="text")
     check.add_argument("--kind", choices=sorted(k for k in KINDS), help="force a kind for every file")
     check.add_argument("--no-programs", action="store_true", help="skip the real programs (nginx -t, caddy, ...)")
+    check.add_argument("--floor", action="append", metavar="PROGRAM=VERSION",
+                       help="the oldest version you support, e.g. --floor nginx=1.22.1 --floor caddy=2.6.2: newer "
+                            "syntax must be declared (SG605), and the system's own build is asked too "
+                            "(default: the current versions only)")
     check.add_argument("paths", nargs="+", metavar="PATH")
     check.set_defaults(func=cmd_check)
     rules = sub.add_parser("rules", help="list the rules")

@@ -7,7 +7,11 @@ Links are written relative to the page's source file, so MkDocs validates them
 
 from __future__ import annotations
 
+import hashlib
+import html
 import posixpath
+import re
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +35,22 @@ CHECKLIST_FAMILIES = "123457"  # security rules: each must be named by a checkli
 PAGE_KIND = "page"  # examples that are macro calls, shown as Markdown
 
 
+def digest(text: str) -> str:
+    """The key a shown text is known by (the same as the site checker's)."""
+    return hashlib.sha256(text.rstrip("\n").encode("utf-8", "surrogatepass")).hexdigest()
+
+
+SUPPORTED_TITLES = {"nginx": "nginx", "caddy": "Caddy", "docker": "Docker Engine", "compose": "Docker Compose",
+                    "postgresql": "PostgreSQL"}
+
+
+def supported_versions(supported: Mapping[str, Any], note: str = "") -> str:
+    """The oldest versions the guide supports (from the site's configuration), as a table."""
+    rows = ["| Program | Oldest version this guide supports |", "| --- | --- |"]
+    rows.extend(f"| {SUPPORTED_TITLES.get(name, name)} | {value} |" for name, value in supported.items())
+    return "\n".join(rows) + ("\n\n" + note if note else "") + "\n"
+
+
 def link(from_src: str, target: str) -> str:
     """A Markdown link target to docs-relative `target` from the page at `from_src`."""
     path, _, anchor = target.partition("#")
@@ -38,17 +58,47 @@ def link(from_src: str, target: str) -> str:
     return rel + (f"#{anchor}" if anchor else "")
 
 
-def trust_mark(kind: str) -> str:
+PROGRAMS_MARK_RE = re.compile(r'<span class="sg-programs" data-sg="([0-9a-f]{64})">.*?</span>', re.DOTALL)
+
+
+def trust_mark(kind: str, key: str = "") -> str:
+    """What checked a snippet of `kind`. With `key` (the shown text's digest) the programs part is a
+    placeholder that `finish_trust_marks` fills in once the programs have run: which versions judged it."""
     info = KINDS[kind]
     count = len(rules_for(kind))
     parts = [f"parsed as {info.title}", *info.checks, f"{count} security rule{'s' if count != 1 else ''}"]
-    parts.extend(f"`{program}`" for program in checks_for(kind))
+    programs = checks_for(kind)
+    if key and programs:
+        parts.append(f'<span class="sg-programs" data-sg="{key}">{html.escape(", ".join(programs))}</span>')
+    else:
+        parts.extend(f"`{program}`" for program in programs)
     return " · ".join(parts)
+
+
+def finish_trust_marks(page_html: str, describe: Callable[[str], str | None]) -> str:
+    """Replace each programs placeholder with `describe(key)` (e.g. "nginx -t: nginx 1.31.3 and 1.22.1")."""
+    def fill(match: re.Match[str]) -> str:
+        text = describe(match.group(1))
+        return match.group(0) if text is None else f'<span class="sg-programs">{html.escape(text)}</span>'
+
+    return PROGRAMS_MARK_RE.sub(fill, page_html) if 'class="sg-programs"' in page_html else page_html
+
+
+def needs_badge(loaded: Loaded) -> str:
+    """"needs nginx ≥ 1.25.1" for a snippet that declares a newer program than the site supports."""
+    if not loaded.meta.requires:
+        return ""
+    needs = " and ".join(str(r) for r in loaded.meta.requires)
+    return (f'<span class="sg-needs" title="Older versions reject this example">:material-alert-circle-outline: '
+            f"needs {needs}</span>")
 
 
 def _meta_line(loaded: Loaded, page_src: str, *, download: bool) -> str:
     items = [f'<span class="sg-trust" title="Checked when this site was built">:material-shield-check: '
-             f"Checked: {trust_mark(loaded.kind)}</span>"]
+             f"Checked: {trust_mark(loaded.kind, digest(loaded.text))}</span>"]
+    badge = needs_badge(loaded)
+    if badge:
+        items.insert(0, badge)
     if download:
         items.append(f"[:material-download: {posixpath.basename(loaded.rel)}]"
                      f"({link(page_src, 'snippets/' + loaded.rel)}){{ .sg-download download }}")
@@ -65,13 +115,20 @@ def _rule_links(codes: tuple[str, ...], page_src: str) -> str:
     return ", ".join(f"[{c}]({link(page_src, 'reference/rules.md#' + c.lower())}) {RULES[c].title}" for c in codes)
 
 
+# Counter-examples get no copy button (Material skips code inside `.no-copy`). A warning in the
+# copied text would not protect anyone: pasted into a terminal, a comment line is dropped and
+# the command runs; pasted into a config file, the comment sits beside a working insecure setting.
+INSECURE_CLASSES = "insecure no-copy"
+NO_COPY_NOTE = "Copying is switched off for this example."
+
+
 def insecure_block(loaded: Loaded, page_src: str, *, title: str | None = None, lang: str | None = None) -> str:
     heading = title or "Do not use: this example is insecure"
     code = fence(loaded.text, lang or FENCE_LANG.get(loaded.kind, "text"), indent="    ")
     return (
-        f'\n!!! insecure "{heading}"\n'
+        f'\n!!! {INSECURE_CLASSES} "{heading}"\n'
         f"    Shown only so you can recognise the mistake. The build checks that it still triggers "
-        f"{_rule_links(loaded.expect, page_src)}.\n\n{code}\n"
+        f"{_rule_links(loaded.expect, page_src)}. {NO_COPY_NOTE}\n\n{code}\n"
     )
 
 
@@ -80,7 +137,7 @@ def _example_block(rule: Rule, text: str, kind: str, *, insecure: bool) -> str:
     lang = "markdown" if kind == PAGE_KIND else FENCE_LANG.get(kind, "text")
     code = fence(text.rstrip("\n"), lang, indent="    ")
     if insecure:
-        return f'!!! insecure "Insecure: triggers {rule.code}"\n{code}\n'
+        return f'!!! {INSECURE_CLASSES} "Insecure: triggers {rule.code}"\n{code}\n'
     return f'!!! success "Secure"\n{code}\n'
 
 
