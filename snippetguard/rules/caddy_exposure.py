@@ -123,10 +123,11 @@ def _trusts_everyone(tokens: list[Token]) -> Token | None:
         "when they are on your LAN); with nothing in front, leave `trusted_proxies` out. Let `reverse_proxy` set "
         "`X-Forwarded-For` itself, or use `header_up X-Real-IP {remote_host}`.",
     guide=GUIDE,
-    insecure=Example("{\n\tservers {\n\t\ttrusted_proxies static 0.0.0.0/0\n\t}\n}\n\nmedia.example.com {\n"
-                     "\treverse_proxy 127.0.0.1:3001\n}\n", "caddy", 3),
-    secure=Example("{\n\tservers {\n\t\ttrusted_proxies static private_ranges\n\t}\n}\n\nmedia.example.com {\n"
-                   "\treverse_proxy 127.0.0.1:3001\n}\n", "caddy"),
+    # reverse_proxy's own trusted_proxies (Caddy 2.5+): the server-wide option needs 2.6.3, newer than Debian 12's.
+    insecure=Example("media.example.com {\n\treverse_proxy 127.0.0.1:3001 {\n\t\ttrusted_proxies 0.0.0.0/0\n\t}\n}\n",
+                     "caddy", 3),
+    secure=Example("media.example.com {\n\treverse_proxy 127.0.0.1:3001 {\n\t\ttrusted_proxies private_ranges\n"
+                   "\t}\n}\n", "caddy"),
 )
 def forwarded_from_anyone(caddyfile: Caddyfile) -> Iterator[Hit]:
     for directive in caddyfile.walk():

@@ -20,7 +20,7 @@ from snippetguard.model import Hit
 from snippetguard.registry import Example, rule
 from snippetguard.rules.containers import CONTAINER_KINDS, DOCKER, _profiles, _services
 
-GUIDE = f"{DOCKER}#container-isolation"
+GUIDE = f"{DOCKER}#hardening"
 PROFILE = "# snippetguard: profile[hardened]\n"
 NNP_ON_RE = re.compile(r"^no-new-privileges(\s*[:=]\s*(true|1|yes))?$", re.I)
 ROOT_USER_RE = re.compile(r"^(root|0)(:.*)?$", re.I)
