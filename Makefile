@@ -9,7 +9,7 @@ export NO_MKDOCS_2_WARNING := 1
 # Bytecode caches make every build start 0.1 s faster; some shells turn them off.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: serve test build bench lint clean distclean check-python
+.PHONY: serve test build bench lint clean distclean check-python eval
 
 # A set-up that fails (or is interrupted) leaves no environment behind for later runs to trust: the
 # stamp is written last, and a missing stamp means "start again from nothing".
@@ -71,3 +71,7 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV)
+
+# Recall and false alarms on the realistic corpus (tests/corpus); --programs adds the real programs.
+eval: $(STAMP)
+	$(BIN)/python benchmarks/eval.py

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import PurePath
 
@@ -15,6 +16,7 @@ LANG_KINDS = {
     "caddy": "caddy",
     "caddyfile": "caddy",
     "json": "json",
+    "systemd": "systemd",
     "markdown": "markdown",
     "md": "markdown",
     "powershell": "powershell",
@@ -22,10 +24,39 @@ LANG_KINDS = {
     "ps1": "powershell",
 }
 COMPOSE_TOP_RE = re.compile(r"^['\"]?services['\"]?\s*:", re.MULTILINE)
+INI_LANGS = frozenset({"ini", "cfg", "conf", "toml"})  # systemd units are often shown as one of these
+# Options that only daemon.json has (a package.json, an API response or a tsconfig does not): enough
+# to tell a daemon.json shown in a ```json block from other JSON. Short generic names such as "ip",
+# "dns" or "debug" are left out on purpose.
+DAEMON_KEYS = frozenset({
+    "hosts", "iptables", "ip6tables", "ip-forward", "ip-masq", "userland-proxy", "live-restore", "log-driver",
+    "log-opts", "storage-driver", "storage-opts", "data-root", "registry-mirrors", "insecure-registries",
+    "default-address-pools", "userns-remap", "exec-opts", "bip", "fixed-cidr", "fixed-cidr-v6", "default-runtime",
+    "runtimes", "tlsverify", "tlscacert", "tlscert", "tlskey", "no-new-privileges", "icc", "seccomp-profile",
+    "default-ulimits", "max-concurrent-downloads", "cgroup-parent", "containerd", "default-cgroupns-mode",
+    "selinux-enabled", "authorization-plugins", "dns-search", "dns-opts",
+})
+UNIT_SECTIONS = ("Unit", "Service", "Socket", "Install", "Timer", "Mount", "Path", "Slice", "Scope", "Automount",
+                 "Swap", "Network", "Match", "Link", "NetDev", "Container", "Kube")
+LOOKS_LIKE_UNIT_RE = re.compile(r"^\s*\[(?:" + "|".join(UNIT_SECTIONS) + r")\]\s*$", re.MULTILINE)
+UNIT_SUFFIXES = frozenset({".service", ".socket", ".timer", ".mount", ".path", ".target", ".slice", ".automount"})
 
 
 def looks_like_compose(text: str) -> bool:
     return bool(COMPOSE_TOP_RE.search(text))
+
+
+def looks_like_daemon_json(text: str) -> bool:
+    try:
+        data = json.loads(text.removeprefix("\ufeff"))
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(data, dict) and bool(DAEMON_KEYS & set(data)) and not {"name", "version", "scripts"} <= set(data)
+
+
+def looks_like_unit(text: str) -> bool:
+    """A systemd unit or drop-in: a line that is a unit section header such as `[Service]`."""
+    return bool(LOOKS_LIKE_UNIT_RE.search(text.removeprefix("\ufeff")))
 
 
 def kind_for_lang(lang: str, text: str) -> str | None:
@@ -39,7 +70,23 @@ def kind_for_lang(lang: str, text: str) -> str | None:
         return "env"
     if lang in SHELL_LANGS:
         return "shell"
+    if lang == "json":
+        return "daemon" if looks_like_daemon_json(text) else "json"
+    if lang in INI_LANGS:
+        return "systemd" if looks_like_unit(text) else LANG_KINDS.get(lang)
     return LANG_KINDS.get(lang)
+
+
+def _is_systemd_path(p: PurePath, text: str) -> bool:
+    """A unit, or a drop-in: `docker.service.d/override.conf`, or a `.conf` that holds unit sections
+    (nginx's `.conf` files never start a line with `[Service]`)."""
+    if p.suffix.lower() in UNIT_SUFFIXES:
+        return True
+    if p.suffix.lower() != ".conf":
+        return False
+    if p.parent.name.lower().endswith(tuple(s + ".d" for s in UNIT_SUFFIXES)):
+        return True
+    return looks_like_unit(text)
 
 
 def kind_for_path(path: str | PurePath, text: str = "") -> str | None:
@@ -52,6 +99,8 @@ def kind_for_path(path: str | PurePath, text: str = "") -> str | None:
         return "env"
     if suffix in (".yml", ".yaml"):
         return "compose" if "compose" in name or looks_like_compose(text) else "yaml"
+    if _is_systemd_path(p, text):
+        return "systemd"
     if suffix == ".conf":
         return "nginx"
     if suffix in (".sh", ".bash"):
@@ -59,7 +108,9 @@ def kind_for_path(path: str | PurePath, text: str = "") -> str | None:
     if suffix in (".md", ".markdown"):
         return "markdown"
     if suffix == ".json":
-        return "json"
+        if name == "daemon.json" or name == "dockerd.json":
+            return "daemon"
+        return "daemon" if looks_like_daemon_json(text) else "json"
     if suffix == ".ps1":
         return "powershell"
     if suffix in (".txt", ".log"):

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from snippetguard.interpolation import resolve
 
@@ -43,6 +45,7 @@ class Mount:
     bind: bool
     line: int
     column: int
+    volume: str = ""  # a named volume whose driver options bind `source`, a host path
 
 
 @dataclass(frozen=True)
@@ -62,10 +65,31 @@ class Service:
     ports: list[Port] = field(default_factory=list)
     mounts: list[Mount] = field(default_factory=list)
     privileged: Setting | None = None
-    namespaces: dict[str, Setting] = field(default_factory=dict)  # network_mode, pid, ipc, userns_mode
+    namespaces: dict[str, Setting] = field(default_factory=dict)  # network_mode, pid, ipc, userns_mode, uts, cgroup
     cap_add: list[Setting] = field(default_factory=list)
     security_opt: list[Setting] = field(default_factory=list)
     environment: list[EnvVar] = field(default_factory=list)
+    container_name: str = ""
+    built: bool = False  # `build:` instead of (or besides) an image
+    devices: list[Setting] = field(default_factory=list)
+    cap_drop: list[Setting] = field(default_factory=list)
+    user: Setting | None = None
+    read_only: Setting | None = None  # the setting as written (true or false)
+
+
+DESTERLIB_NAMES = frozenset({"api", "desterlib", "desterlib-api", "desterlib_api"})
+
+
+def is_desterlib(service: Service) -> bool:
+    """Whether the service is DesterLib's API: its image, its container name, or (built from the
+    repository, as the setup scripts do) its service name says so."""
+    image = resolve(service.image)[0].lower()
+    if "desterlib" in image or "desterlib" in service.container_name.lower():
+        return True
+    return not image and service.name.lower() in DESTERLIB_NAMES
+
+
+HARDENED = "hardened"  # the profile a snippet opts into with `# snippetguard: profile[hardened]`
 
 
 DATABASE_IMAGE_RE = re.compile(
@@ -93,9 +117,10 @@ DATABASE_PORTS = {
     1433: "SQL Server",
     1521: "Oracle",
     2379: "etcd",
-    8123: "ClickHouse",
-    9000: "ClickHouse",
 }
+# Ports several programs use (9000: ClickHouse, MinIO, Portainer, PHP-FPM, SonarQube; 8123: ClickHouse,
+# Home Assistant): a database only when the image says so, never by the number alone.
+AMBIGUOUS_PORTS = {9000: "ClickHouse", 8123: "ClickHouse"}
 
 
 def is_database_image(image: str) -> bool:
@@ -178,3 +203,102 @@ MEDIA_RE = re.compile(
     re.IGNORECASE,
 )
 
+
+# --------------------------------------------------------------------------- docker run options
+
+class RunWord(Protocol):
+    """What the run-option reader needs of a shell word (`kinds.shell.Word` has it)."""
+
+    text: str
+    line: int
+    column: int
+
+    def at(self, skip: int) -> tuple[int, int]: ...
+
+
+DOCKER_LIKE = frozenset({"docker", "podman", "nerdctl"})
+DOCKER_GLOBAL_VALUE = frozenset({"-H", "--host", "-c", "--context", "--config", "-l", "--log-level", "--tlscacert",
+                                 "--tlscert", "--tlskey", "--url", "--connection", "--root", "--runroot",
+                                 "--namespace", "-n", "--address", "-a", "--storage-driver", "--cgroup-manager"})
+RUN_VALUE_SHORT = frozenset("acehlmpuvw")
+RUN_BOOL_LONG = frozenset({"--detach", "--interactive", "--tty", "--rm", "--privileged", "--init", "--publish-all",
+                           "--read-only", "--no-healthcheck", "--oom-kill-disable", "--disable-content-trust",
+                           "--quiet", "--sig-proxy", "--help", "--use-api-socket", "--replace", "--rmi",
+                           "--env-host", "--http-proxy", "--read-only-tmpfs", "--no-hosts", "--tls-verify"})
+
+
+def run_arguments(program: str, args: Sequence[RunWord]) -> Sequence[RunWord] | None:
+    """The words after `run`/`create` in `docker [global options] [container] run …`, or None."""
+    if program not in DOCKER_LIKE:
+        return None
+    i = 0
+    while i < len(args) and args[i].text.startswith("-"):
+        i += 2 if args[i].text in DOCKER_GLOBAL_VALUE and "=" not in args[i].text else 1
+    if i < len(args) and args[i].text == "container":
+        i += 1
+    if i >= len(args) or args[i].text not in ("run", "create"):
+        return None
+    return args[i + 1 :]
+
+
+def run_options(args: Sequence[RunWord]) -> Iterator[tuple[str, str, int, int]]:
+    """(option, value, line, column) for each option of `docker run`, up to the image.
+
+    Long options take `--opt=value` or `--opt value` (booleans take none); short ones may be
+    clustered (`-dit`, `-p5432:5432`). The position is the value's, where the quoting allows.
+    """
+    i = 0
+    while i < len(args):
+        word = args[i]
+        text = word.text
+        if text == "--" or not text.startswith("-") or text == "-":
+            return
+        if text.startswith("--"):
+            option, sep, value = text.partition("=")
+            if sep:
+                yield option, value, *word.at(len(option) + 1)
+            elif option in RUN_BOOL_LONG:
+                yield option, "true", word.line, word.column
+            else:
+                following = args[i + 1] if i + 1 < len(args) else None
+                yield option, following.text if following else "", *((following.line, following.column)
+                                                                      if following else (word.line, word.column))
+                i += 1
+            i += 1
+            continue
+        k = 1
+        while k < len(text):
+            ch = text[k]
+            if ch in RUN_VALUE_SHORT:
+                if k + 1 < len(text):
+                    yield "-" + ch, text[k + 1 :], *word.at(k + 1)
+                elif i + 1 < len(args):
+                    i += 1
+                    yield "-" + ch, args[i].text, args[i].line, args[i].column
+                else:
+                    yield "-" + ch, "", word.line, word.column
+                break
+            yield "-" + ch, "true", *word.at(k)
+            k += 1
+        i += 1
+
+
+RUN_NAMESPACES = {"--uts": "uts", "--cgroupns": "cgroup"}  # the shell kind records --network/--pid/--ipc/--userns
+
+
+def apply_run_extras(service: Service, args: Sequence[RunWord]) -> None:
+    """Record the `docker run` options the shell kind's container model leaves out."""
+    for option, value, line, column in run_options(args):
+        setting = Setting(value, line, column)
+        if option == "--device":
+            service.devices.append(setting)
+        elif option in RUN_NAMESPACES:
+            service.namespaces.setdefault(RUN_NAMESPACES[option], setting)
+        elif option in ("-u", "--user"):
+            service.user = setting
+        elif option == "--read-only":
+            service.read_only = setting
+        elif option == "--cap-drop":
+            service.cap_drop.append(setting)
+        elif option == "--name":
+            service.container_name = value

@@ -31,6 +31,8 @@ FENCE_LANG = {
     "caddy": "caddy",
     "powershell": "powershell",
     "json": "json",
+    "daemon": "json",
+    "systemd": "systemd",
     "markdown": "markdown",
 }
 

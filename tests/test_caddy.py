@@ -38,7 +38,7 @@ def caddy_or_skip() -> str:
 
 
 def test_rules_are_registered_for_caddy() -> None:
-    assert [f"SG50{n}" for n in range(1, 7)] == CADDY_RULES
+    assert [f"SG50{n}" for n in range(1, 9)] == CADDY_RULES
     for code in CADDY_RULES:
         rule = RULES[code]
         assert rule.kinds == ("caddy",) and rule.guide == "security/https.md#caddy-hardening"

@@ -93,6 +93,13 @@ EXPECTED: dict[str, tuple[str, int, int, str] | None] = {
     "yaml-control-char.yaml": ("SG001", 3, 7, "YAML does not parse: unacceptable character U+0007"),
     # U+2028 ends a line for YAML (and for Compose): `privileged: true` hides after a comment
     "compose-line-separator.yml": ("SG104", 4, 28, "'db' runs privileged"),
+    # daemon.json and systemd units: BOM, CRLF and a continuation keep their lines; JSON's and systemd's traps
+    "daemon-bom-crlf.json": ("SG702", 3, 3, '"iptables": false stops Docker'),
+    "daemon-duplicate-key.json": ("SG001", 3, 3, 'duplicate key "hosts" (first at line 2)'),
+    "daemon-nan.json": ("SG001", 3, 10, "JSON does not parse: NaN is not a JSON value"),
+    "systemd-crlf.conf": ("SG701", 4, 6, "the Docker API listens on every interface"),
+    "systemd-comments-only.service": ("SG001", 1, 1, "empty unit file"),
+    "systemd-unclosed-quote.service": ("SG001", 2, 28, 'quote " opened here is never closed'),
 }
 
 
@@ -167,13 +174,17 @@ def test_the_cli_over_the_whole_folder(tmp_path: Path) -> None:
 
 
 EMPTY_NAMES = {"compose": "docker-compose.yml", "env": ".env", "shell": "run.sh", "nginx": "site.conf",
-               "caddy": "Caddyfile", "powershell": "run.ps1", "yaml": "ci.yaml", "json": "data.json", "markdown": "p.md"}
-COMMENT = {"powershell": "<# nothing #>\n# yet\n", "json": "// nothing yet\n", "markdown": "<!-- nothing yet -->\n"}
+               "caddy": "Caddyfile", "powershell": "run.ps1", "yaml": "ci.yaml", "json": "data.json", "markdown": "p.md",
+               "daemon": "daemon.json", "systemd": "docker.service"}
+COMMENT = {"powershell": "<# nothing #>\n# yet\n", "json": "// nothing yet\n", "markdown": "<!-- nothing yet -->\n",
+           "daemon": "// nothing yet\n"}
 EMPTY_SAYS = {  # kind -> what an empty or comment-only file gets (None: it passes)
     "compose": ("SG001", "empty Compose file: expected a top-level 'services:' mapping"),
     "nginx": ("SG001", "empty nginx snippet: expected at least one directive"),
     "caddy": ("SG001", "empty Caddyfile: expected a site block such as `media.example.com {`"),
     "json": ("SG001", "JSON does not parse: Expecting value"),
+    "daemon": ("SG001", 'empty daemon.json: expected one JSON object of options, such as {"ip": "127.0.0.1"}'),
+    "systemd": ("SG001", "empty unit file: expected a [Section] header and Key=value lines"),
 }
 
 
@@ -205,6 +216,8 @@ SAMPLES: dict[str, tuple[str, str, int]] = {  # kind -> (insecure text, rule, li
     "yaml": (f"# settings\nnotify:\n  github_token: {GITHUB_TOKEN}\n", "SG203", 3),
     "json": (f'{{\n  "a": 1,\n  "token": "{GITHUB_TOKEN}"\n}}\n', "SG203", 3),
     "markdown": ("# T\n\n```bash\nchmod 777 /srv\n```\n", "SG301", 4),
+    "daemon": ('{\n  "log-driver": "local",\n  "iptables": false\n}\n', "SG702", 3),
+    "systemd": ("[Service]\nExecStart=\nExecStart=/usr/bin/dockerd \\\n  -H tcp://0.0.0.0:2375\n", "SG701", 4),
 }
 VARIANTS = {
     "crlf": lambda t: t.replace("\n", "\r\n"),
@@ -239,7 +252,8 @@ def test_lone_surrogate_is_not_text(kind: str) -> None:
 @pytest.mark.parametrize("kind", sorted(set(KINDS) - {"compose"}))
 def test_over_the_size_limit(tmp_path: Path, kind: str) -> None:
     path = tmp_path / {"env": "big.env", "shell": "big.sh", "nginx": "big.conf", "caddy": "Caddyfile",
-                       "powershell": "big.ps1", "yaml": "big.yaml", "json": "big.json", "markdown": "big.md"}[kind]
+                       "powershell": "big.ps1", "yaml": "big.yaml", "json": "big.json", "markdown": "big.md",
+                       "daemon": "daemon.json", "systemd": "big.service"}[kind]
     data = (b"# " if kind != "json" else b"") + b"x" * MAX_SNIPPET_BYTES + b"\n"
     path.write_bytes(data)
     code, found, _ = cli_findings(path)
@@ -265,6 +279,8 @@ NEAR_LIMIT: dict[str, tuple[str, str, str]] = {  # kind -> (head, repeated line,
     "yaml": ("", "- a: b\n", ""),
     "json": ("[", "1,\n", "1]"),
     "markdown": ("", "```bash\nls\n```\n", ""),
+    "daemon": ('{"dns": [', '"192.168.1.1",\n', '"1.1.1.1"]}\n'),
+    "systemd": ("[Service]\n", "Environment=A=b\n", "ExecStart=/usr/bin/dockerd -H fd://\n"),
 }
 
 

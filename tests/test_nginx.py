@@ -25,7 +25,7 @@ def check(text: str) -> list[tuple[str, int]]:
 
 
 def test_rules_are_registered_for_nginx() -> None:
-    assert [f"SG4{n:02d}" for n in range(1, 12)] == NGINX_RULES
+    assert [f"SG4{n:02d}" for n in range(1, 17)] == NGINX_RULES
     for code in NGINX_RULES:
         rule = RULES[code]
         assert rule.kinds == ("nginx",)

@@ -25,6 +25,40 @@ from dataclasses import dataclass, field
 from snippetguard.registry import Kind, ParseError, register_kind
 
 ENV_RE = re.compile(r"\{\$([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?\}")
+
+# The first Caddy release that has a directive (or a subdirective or argument: the key says which), for the
+# lead's "newer than the supported floor" rule; Debian 12 ships Caddy 2.6.2. Each version is the first
+# v2.x.y tag that contains the commit registering it, found in github.com/caddyserver/caddy with
+# `git log -S'Directive("NAME"'` and `git tag --contains` (commit and PR noted).
+DIRECTIVE_SINCE: dict[str, tuple[int, ...]] = {
+    "basic_auth": (2, 8, 0),  # f9e11158 "caddyauth: Rename `basicauth` to `basic_auth`" (#6092)
+    "basic_auth argon2id": (2, 11, 0),  # 13a4ec75 "basicauth: Implement argon2id" (#7186)
+    "log_skip": (2, 8, 0),  # renamed from skip_log (2.6.0), caddyconfig/httpcaddyfile/builtins.go
+    "log_append": (2, 8, 0),
+    "log_name": (2, 8, 0),
+    "fs": (2, 8, 0),
+    "intercept": (2, 8, 0),
+    "invoke": (2, 7, 0),
+    "skip_log": (2, 6, 0),
+    "forward_auth": (2, 5, 1),
+    "copy_response": (2, 5, 0),
+    "copy_response_headers": (2, 5, 0),
+    "method": (2, 5, 0),
+    "tracing": (2, 5, 0),
+    "vars": (2, 5, 0),
+    "reverse_proxy trusted_proxies": (2, 5, 0),  # "reverseproxy: Implement trusted proxies" (#4507)
+    "servers trusted_proxies": (2, 6, 3),  # "caddyhttp: Add server-level `trusted_proxies` config" (#5103)
+    "servers client_ip_headers": (2, 7, 0),  # #5104
+    "servers trusted_proxies_strict": (2, 8, 0),  # #5805
+    "abort": (2, 4, 0),
+    "error": (2, 4, 0),
+    "request_body": (2, 3, 0),
+    "metrics": (2, 2, 0),
+    "push": (2, 2, 0),
+    "map": (2, 1, 1),
+    "handle_path": (2, 1, 0),
+    "acme_server": (2, 1, 0),
+}
 MATCHER_RE = re.compile(r"^(\*|/.*|@.+)$")
 
 

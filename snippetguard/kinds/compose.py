@@ -7,11 +7,15 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from snippetguard import directives
 from snippetguard.containers import EnvVar, Mount, Port, Service, Setting, parse_port_short, split_outside_braces
+from snippetguard.interpolation import resolve
 from snippetguard.kinds import yamlnodes as y
 from snippetguard.registry import Kind, ParseError, register_kind
 
-NAMESPACE_KEYS = ("network_mode", "pid", "ipc", "userns_mode")
+NAMESPACE_KEYS = ("network_mode", "pid", "ipc", "userns_mode", "uts", "cgroup")
+# Volume plugins whose driver option names a host folder (local-persist and its forks).
+HOST_PATH_DRIVER_OPTS = {"local-persist": "mountpoint", "cwspear/local-persist": "mountpoint"}
 
 
 @dataclass
@@ -20,6 +24,7 @@ class ComposeDoc:
     services: list[Service]
     service_nodes: dict[str, Node] = field(default_factory=dict)
     _data: Any = None
+    profiles: frozenset[str] = frozenset()  # `# snippetguard: profile[...]` the snippet opts into
 
     @property
     def data(self) -> Any:
@@ -44,8 +49,6 @@ def _ports(node: Node | None) -> list[Port]:
             published = y.scalar(y.get(item, "published"))
             host_ip = y.scalar(y.get(item, "host_ip"))
             if host_ip is not None:
-                from snippetguard.interpolation import resolve
-
                 host_ip, unresolved = resolve(host_ip)
                 unresolved_t = tuple(unresolved) if not host_ip else ()
                 host_ip = host_ip or None
@@ -60,7 +63,26 @@ def _is_bind_source(source: str) -> bool:
     return source.startswith(("/", ".", "~", "$")) or (len(source) > 2 and source[1] == ":" and source[2] in "\\/")
 
 
-def _mounts(node: Node | None) -> list[Mount]:
+def volume_host_paths(root: Node) -> dict[str, str]:
+    """Top-level named volumes that are host folders in disguise: the `local` driver with
+    `o: bind` (and `type: none`) and a `device` path, or a plugin that maps a `mountpoint`."""
+    found: dict[str, str] = {}
+    for key, volume in y.pairs(y.get(root, "volumes")):
+        driver = (y.scalar(y.get(volume, "driver")) or "local").strip()
+        opts = y.get(volume, "driver_opts")
+        if driver in HOST_PATH_DRIVER_OPTS:
+            path = y.scalar(y.get(opts, HOST_PATH_DRIVER_OPTS[driver]))
+        elif driver == "local":
+            o_value = (y.scalar(y.get(opts, "o")) or "").replace(" ", "")
+            path = y.scalar(y.get(opts, "device")) if "bind" in o_value.split(",") else None
+        else:
+            path = None
+        if path and _is_bind_source(resolve(path)[0] or path):
+            found[key.value] = path
+    return found
+
+
+def _mounts(node: Node | None, host_volumes: dict[str, str]) -> list[Mount]:
     mounts: list[Mount] = []
     for item in y.items(node):
         line, col = y.line_of(item), y.col_of(item)
@@ -74,7 +96,8 @@ def _mounts(node: Node | None) -> list[Mount]:
                 continue
             source, target = parts[0], parts[1]
             options = parts[2].split(",") if len(parts) > 2 else []
-            mounts.append(Mount(raw, source, target, "ro" in options, _is_bind_source(source), line, col))
+            mounts.append(_through_volume(Mount(raw, source, target, "ro" in options, _is_bind_source(source),
+                                                line, col), host_volumes))
         elif isinstance(item, MappingNode):
             kind = y.scalar(y.get(item, "type")) or "volume"
             source = y.scalar(y.get(item, "source"))
@@ -84,8 +107,18 @@ def _mounts(node: Node | None) -> list[Mount]:
             if ro_node is not None:
                 line, col = y.line_of(ro_node), y.col_of(ro_node)
             raw = f"{kind} {source or ''} -> {target}"
-            mounts.append(Mount(raw, source, target, read_only, kind == "bind", line, col))
+            mount = Mount(raw, source, target, read_only, kind == "bind", line, col)
+            mounts.append(_through_volume(mount, host_volumes) if kind == "volume" else mount)
     return mounts
+
+
+def _through_volume(mount: Mount, host_volumes: dict[str, str]) -> Mount:
+    """A named volume bound to a host folder is a bind mount of that folder."""
+    if mount.bind or not mount.source or mount.source not in host_volumes:
+        return mount
+    path = host_volumes[mount.source]
+    return Mount(f"{mount.raw} (volume '{mount.source}' is the host folder {path})", path, mount.target,
+                 mount.read_only, True, mount.line, mount.column, volume=mount.source)
 
 
 def _environment(node: Node | None) -> list[EnvVar]:
@@ -105,11 +138,28 @@ def _environment(node: Node | None) -> list[EnvVar]:
     return env
 
 
-def _service(name: str, key: Node, node: Node) -> Service:
+def _settings(node: Node | None) -> list[Setting]:
+    """Each entry of a list of strings; a single string counts as a one-item list."""
+    entries = [node] if isinstance(node, ScalarNode) else y.items(node)
+    return [s for s in map(_setting, entries) if s]
+
+
+def _devices(node: Node | None) -> list[Setting]:
+    found = _settings(node)
+    for item in y.items(node):  # long syntax: {source, target, permissions}
+        source = y.get(item, "source")
+        if isinstance(source, ScalarNode):
+            found.append(Setting(source.value, y.line_of(item), y.col_of(item)))
+    return found
+
+
+def _service(name: str, key: Node, node: Node, host_volumes: dict[str, str]) -> Service:
     service = Service(name, y.line_of(key), y.col_of(key))
     service.image = y.scalar(y.get(node, "image")) or ""
+    service.container_name = y.scalar(y.get(node, "container_name")) or ""
+    service.built = y.get(node, "build") is not None
     service.ports = _ports(y.get(node, "ports"))
-    service.mounts = _mounts(y.get(node, "volumes"))
+    service.mounts = _mounts(y.get(node, "volumes"), host_volumes)
     service.privileged = _setting(y.get(node, "privileged")) if y.truthy(y.get(node, "privileged")) else None
     for ns in NAMESPACE_KEYS:
         setting = _setting(y.get(node, ns))
@@ -118,6 +168,10 @@ def _service(name: str, key: Node, node: Node) -> Service:
     service.cap_add = [s for s in map(_setting, y.items(y.get(node, "cap_add"))) if s]
     service.security_opt = [s for s in map(_setting, y.items(y.get(node, "security_opt"))) if s]
     service.environment = _environment(y.get(node, "environment"))
+    service.devices = _devices(y.get(node, "devices"))
+    service.cap_drop = _settings(y.get(node, "cap_drop"))
+    service.user = _setting(y.get(node, "user"))
+    service.read_only = _setting(y.get(node, "read_only"))
     return service
 
 
@@ -130,6 +184,12 @@ def _apply_extends(services: dict[str, Service], nodes: dict[str, Node]) -> None
             continue
         child, base = services[name], services[base_name]
         child.image = child.image or base.image
+        child.container_name = child.container_name or base.container_name
+        child.built = child.built or base.built
+        child.devices = base.devices + child.devices
+        child.cap_drop = base.cap_drop + child.cap_drop
+        child.user = child.user or base.user
+        child.read_only = child.read_only or base.read_only
         child.ports = base.ports + child.ports
         child.mounts = base.mounts + child.mounts
         child.privileged = child.privileged or base.privileged
@@ -148,13 +208,15 @@ def parse_compose(text: str) -> ComposeDoc:
     services_node = y.get(root, "services")
     services: dict[str, Service] = {}
     nodes: dict[str, Node] = {}
+    host_volumes = volume_host_paths(root)
     if isinstance(services_node, MappingNode):
         for key, value in y.pairs(services_node):
             if isinstance(value, MappingNode):
-                services[key.value] = _service(key.value, key, value)
+                services[key.value] = _service(key.value, key, value, host_volumes)
                 nodes[key.value] = value
     _apply_extends(services, nodes)
-    return ComposeDoc(root, list(services.values()), nodes)
+    profiles = directives.metadata(text).profiles if "snippetguard" in text else frozenset()
+    return ComposeDoc(root, list(services.values()), nodes, profiles=profiles)
 
 
 COMPOSE = register_kind(Kind("compose", "Compose", parse_compose, checks=("YAML with line marks",)))

@@ -9,6 +9,7 @@ crossplane, gixy or nginx reports is already the snippet's own.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +18,45 @@ from typing import Any
 from crossplane import analyzer as _analyzer
 from crossplane import parse_string as _crossplane_parse_string
 
+from snippetguard.model import Origin
 from snippetguard.registry import Kind, ParseError, register_kind
+from snippetguard.sources import Nested
+
+# The first nginx version that has a directive (or a parameter or value of one: the key says which).
+# For the lead's "newer than the supported floor" rule; Debian 12 ships 1.22.1, Ubuntu 24.04 1.24.0.
+# Every entry is from nginx's own change log, docs/xml/nginx/changes.xml in github.com/nginx/nginx
+# ("feature" entries of that version).
+DIRECTIVE_SINCE: dict[str, tuple[int, ...]] = {
+    "http2 on": (1, 25, 1),  # 1.25.1: the "http2" directive; the listen parameter is deprecated
+    "http3": (1, 25, 0),  # 1.25.0: experimental HTTP/3 support
+    "listen quic": (1, 25, 0),  # 1.25.0: same entry (the "quic" parameter of listen)
+    "upstream server resolve": (1, 27, 3),  # 1.27.3: "server" in "upstream" supports "resolve"
+    "upstream resolver": (1, 27, 3),  # 1.27.3: "resolver" and "resolver_timeout" in "upstream"
+    "proxy_pass_trailers": (1, 27, 2),  # 1.27.2
+    "ssl_certificate_cache": (1, 27, 4),  # 1.27.4 (with proxy_/grpc_/uwsgi_ variants)
+    "ssl_object_cache_inheritable": (1, 27, 4),  # 1.27.4
+    "early_hints": (1, 29, 0),  # 1.29.0
+    "sticky": (1, 29, 6),  # 1.29.6: session affinity in "upstream"
+    "max_headers": (1, 29, 8),  # 1.29.8
+    "listen multipath": (1, 29, 7),  # 1.29.7
+    "keepalive_time": (1, 19, 10),  # 1.19.10
+    "ssl_reject_handshake": (1, 19, 4),  # 1.19.4
+    "ssl_conf_command": (1, 19, 4),  # 1.19.4 (with proxy_/grpc_/uwsgi_ variants)
+    "proxy_ssl_conf_command": (1, 19, 4),  # 1.19.4
+    "auth_delay": (1, 17, 10),  # 1.17.10
+    "limit_req_dry_run": (1, 17, 1),  # 1.17.1
+    "ssl_certificate $variable": (1, 15, 9),  # 1.15.9: variables in ssl_certificate(_key)
+    "ssl_early_data": (1, 15, 4),  # 1.15.4 with OpenSSL (1.15.3 with BoringSSL)
+    "ssl_protocols TLSv1.3": (1, 13, 0),  # 1.13.0: the "TLSv1.3" parameter
+    "server_tokens build": (1, 11, 10),  # 1.11.10
+    "ssl_stapling": (1, 3, 7),  # 1.3.7: OCSP stapling
+}
+# Directives nginx no longer accepts, from the same change log ("change" entries).
+DIRECTIVE_REMOVED: dict[str, tuple[int, ...]] = {
+    "ssl": (1, 25, 1),  # 1.25.1: "the deprecated "ssl" directive is not supported anymore" (deprecated in 1.15.0)
+}
+# `nginx -T` prints every file it read after a line `# configuration file PATH:`.
+DUMP_HEADER_RE = re.compile(r"^# configuration file (\S+):[ \t]*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -89,6 +128,12 @@ class NginxConf:
     directives: list[Directive]
     memo: dict[str, Any] = field(default_factory=dict)  # per-snippet results shared by rules (gixy)
     payload: dict[str, Any] = field(default_factory=dict)  # crossplane's parse of `wrapped`, reused by gixy
+    children: list[Nested] = field(default_factory=list)  # the files of an `nginx -T` dump, checked one by one
+    files: list[str] = field(default_factory=list)  # their paths, in the same order
+
+    @property
+    def is_dump(self) -> bool:
+        return bool(self.children)
 
     @property
     def wrapped(self) -> str:
@@ -243,7 +288,44 @@ def _message(err: Any) -> str:
     return getattr(err, "strerror", None) or str(err) or type(err).__name__
 
 
+def dump_files(text: str) -> list[tuple[str, int, str]] | None:
+    """The files of an `nginx -T` dump as (path, first line, text), or None when `text` is not one.
+
+    A dump starts with a `# configuration file …:` header (after nginx's own "syntax is ok" lines,
+    when they were copied too); each file runs to the next header.
+    """
+    headers = list(DUMP_HEADER_RE.finditer(text))
+    if not headers:
+        return None
+    before = text[: headers[0].start()]
+    if any(ln.strip() and not ln.startswith(("nginx: ", "#")) for ln in before.split("\n")):
+        return None  # a header-like comment inside an ordinary file
+    files: list[tuple[str, int, str]] = []
+    for index, header in enumerate(headers):
+        end = headers[index + 1].start() if index + 1 < len(headers) else len(text)
+        first_line = text.count("\n", 0, header.end()) + 2  # the line after the header
+        body = text[header.end() + 1 : end] if header.end() < len(text) else ""
+        files.append((header.group(1), first_line, body))
+    return files
+
+
+def _has_directives(text: str) -> bool:
+    return any(ln.strip() and not ln.lstrip().startswith("#") for ln in text.split("\n"))
+
+
+def parse_dump(text: str, files: list[tuple[str, int, str]]) -> NginxConf:
+    """A dump: no directives of its own; each file with a directive becomes a child checked as nginx."""
+    kept = [(path, line, body) for path, line, body in files if _has_directives(body)]
+    if not kept:
+        raise ParseError("this nginx -T dump holds no directives")
+    children = [Nested(body, line, 1, "nginx", "nginx", Origin.REGION) for _, line, body in kept]
+    return NginxConf(text, CONTEXT_BY_NAME["main"], [], children=children, files=[p for p, _, _ in kept])
+
+
 def parse_nginx(text: str) -> NginxConf:
+    files = dump_files(text) if "# configuration file " in text else None
+    if files is not None:
+        return parse_dump(text, files)
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.split("\n")):
         raise ParseError("empty nginx snippet: expected at least one directive")
     top: list[str] = []

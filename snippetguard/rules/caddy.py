@@ -18,6 +18,8 @@ GUIDE = "security/https.md#caddy-hardening"
 KINDS = ("caddy",)
 PRIVATE_SUFFIXES = (".localhost", ".local", ".lan", ".home.arpa", ".internal")
 BCRYPT_RE = re.compile(r"^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$")
+# What `caddy hash-password --algorithm argon2id` prints (Caddy 2.11+): PHC string, unpadded base64.
+ARGON2ID_RE = re.compile(r"^\$argon2id\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$")
 
 
 @dataclass(frozen=True)
@@ -172,12 +174,14 @@ def _is_bcrypt(value: str) -> bool:
 
 
 @rule(
-    code="SG504", title="basic_auth password is not a bcrypt hash",
+    code="SG504", title="basic_auth password is not a password hash",
     kinds=KINDS,
     why="Caddy compares the password against a hash: a plain-text password in the Caddyfile does not work, and "
-        "copying one into a file that ends up in backups, repositories and screenshots leaks it. Only a bcrypt "
-        "hash belongs there.",
-    fix="Generate the hash with `caddy hash-password` and paste its output (`$2a$14$…`); keep the password "
+        "copying one into a file that ends up in backups, repositories and screenshots leaks it. Only a hash "
+        "belongs there: bcrypt (every Caddy 2; `basicauth` on Caddy 2.6, `basic_auth` from 2.8), or argon2id "
+        "with `basic_auth argon2id` (Caddy 2.11 and later).",
+    fix="Generate the hash with `caddy hash-password` and paste its output (`$2a$14$…`); with Caddy 2.11 or later "
+        "`caddy hash-password --algorithm argon2id` and `basic_auth argon2id { … }` work too. Keep the password "
         "itself in your password manager.",
     guide=GUIDE,
     insecure=Example("media.example.com {\n\tbasicauth {\n\t\talice hunter2\n\t}\n\treverse_proxy 127.0.0.1:3001\n}\n",
@@ -197,11 +201,13 @@ def basicauth_plain(caddyfile: Caddyfile) -> Iterator[Hit]:
                 continue  # no password here (Caddy reports it), or one from the environment
             secret = account.args[0]
             if algorithm == "scrypt":
-                yield Hit(secret.line, secret.column, f"user '{account.value}': scrypt is deprecated in Caddy; "
-                                                      "use a bcrypt hash from `caddy hash-password`")
-            elif not _is_bcrypt(secret.text):
+                yield Hit(secret.line, secret.column, f"user '{account.value}': scrypt was deprecated in Caddy 2.6 "
+                                                      "and removed in 2.8; use a bcrypt hash from `caddy hash-password`")
+            elif _is_bcrypt(secret.text) or ARGON2ID_RE.match(secret.text):
+                continue  # a hash (whether it matches the algorithm named is Caddy's to check)
+            else:
                 yield Hit(secret.line, secret.column,
-                          f"user '{account.value}': the password is not a bcrypt hash (plain text?)")
+                          f"user '{account.value}': the password is not a bcrypt or argon2id hash (plain text?)")
 
 
 def _internal_tls(directive: Directive) -> bool:

@@ -8,16 +8,21 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from snippetguard import secrets
+from snippetguard import directives, secrets
 from snippetguard.containers import (
+    AMBIGUOUS_PORTS,
     MEDIA_RE,
     URL_PASSWORD_RE,
     EnvVar,
     Service,
+    apply_run_extras,
     database_port,
     is_database_image,
+    is_desterlib,
     is_loopback,
     is_secret_name,
+    port_numbers,
+    run_arguments,
     weakness,
 )
 from snippetguard.interpolation import default_of, has_reference, resolve
@@ -31,7 +36,33 @@ DOCKER = "security/docker.md"
 
 
 def _services(parsed: Any) -> list[Service]:
-    return list(getattr(parsed, "services", ()))
+    services = list(getattr(parsed, "services", ()))
+    commands = getattr(parsed, "commands", None)
+    if commands is not None and services and not getattr(parsed, "_sg_run_extras", False):
+        _add_run_extras(services, commands)
+        parsed._sg_run_extras = True
+    return services
+
+
+def _add_run_extras(services: list[Service], commands: Any) -> None:
+    """The shell kind builds each `docker run` container without the options the newer rules read
+    (devices, uts/cgroup namespaces, user, read-only, cap-drop): add them from the command's words."""
+    by_place = {(s.line, s.column): s for s in services}
+    for command in commands:
+        program = getattr(command, "program", None)
+        if program is None or (program.line, program.column) not in by_place:
+            continue
+        args = run_arguments(getattr(command, "name", ""), list(command.args))
+        if args is not None:
+            apply_run_extras(by_place[(program.line, program.column)], args)
+
+
+def _profiles(parsed: Any) -> frozenset[str]:
+    found = getattr(parsed, "profiles", None)
+    if found is not None:
+        return frozenset(found)
+    text = getattr(parsed, "text", "")
+    return directives.metadata(text).profiles if "snippetguard" in text else frozenset()
 
 
 @rule(
@@ -89,8 +120,9 @@ def _compose_validator() -> Any:
     why="A published port is reachable from every network the host is on, and Docker's rules bypass ufw and "
         "firewalld. A database reachable from the LAN or the internet is one weak password away from being "
         "copied or wiped.",
-    fix="Remove the port (the API reaches the database over the Compose network), use `expose:`, or bind it to "
-        "loopback: `\"127.0.0.1:5432:5432\"`.",
+    fix="Remove the port: the API reaches the database over the Compose network. If a tool on the host needs it, "
+        "bind it to loopback: `\"127.0.0.1:5432:5432\"` (with Docker Engine 28.0 or later: older engines let "
+        "hosts on the same LAN segment reach ports published on 127.0.0.1).",
     guide=f"{DB}#database-port",
     insecure=Example("services:\n  postgres:\n    image: postgres:15-alpine\n    ports:\n      - \"5432:5432\"\n",
                      "compose", 5),
@@ -101,7 +133,11 @@ def database_port_published(parsed: Any) -> Iterator[Hit]:
     for service in _services(parsed):
         db_image = is_database_image(service.image)
         for port in service.ports:
+            # 9000 or 8123 alone say nothing: MinIO, Portainer, PHP-FPM and Home Assistant use them too.
+            shared = next((n for n in port_numbers(port.target) if n in AMBIGUOUS_PORTS), None)
             what = database_port(port) or (f"port {port.target} of database image {service.image}" if db_image else None)
+            if shared is not None and db_image:
+                what = f"{AMBIGUOUS_PORTS[shared]} port {shared}"
             if what is None:
                 continue
             if port.host_ip is not None and is_loopback(port.host_ip):
@@ -119,7 +155,8 @@ def database_port_published(parsed: Any) -> Iterator[Hit]:
     code="SG102", title="Media library mounted writable",
     kinds=CONTAINER_KINDS,
     why="DesterLib only reads your media. A writable mount lets a bug or an attacker in the container delete or "
-        "encrypt the whole library.",
+        "encrypt the whole library. Other programs' media mounts, such as Sonarr's or Jellyfin's, are theirs to "
+        "decide: the rule looks only at DesterLib's API, by its image, container name or service name.",
     fix="Mount it read-only: `/srv/media:/media:ro` (long syntax: `read_only: true`).",
     guide=f"{DOCKER}#read-only-media",
     insecure=Example("services:\n  api:\n    image: desterlib/api\n    volumes:\n      - /srv/media:/media\n",
@@ -129,6 +166,8 @@ def database_port_published(parsed: Any) -> Iterator[Hit]:
 )
 def media_writable(parsed: Any) -> Iterator[Hit]:
     for service in _services(parsed):
+        if not is_desterlib(service):
+            continue  # a volume called "media" is DesterLib's library only when DesterLib's API mounts it
         for mount in service.mounts:
             if mount.read_only or not mount.target:
                 continue
@@ -138,7 +177,7 @@ def media_writable(parsed: Any) -> Iterator[Hit]:
                 yield Hit(mount.line, mount.column, f"media mount '{mount.raw}' in '{service.name}' is writable")
 
 
-SOCKET_RE = re.compile(r"(docker|podman|containerd)\.sock$|^/(var/)?run/docker/?$")
+SOCKET_RE = re.compile(r"(docker|podman|containerd)\.sock$|^/(var/)?run(/docker)?/?$")
 
 
 @rule(
@@ -159,7 +198,9 @@ def docker_socket(parsed: Any) -> Iterator[Hit]:
         for mount in service.mounts:
             source = posixpath.normpath(resolve(mount.source or "")[0]) if mount.source else ""
             if source and SOCKET_RE.search(source):
-                yield Hit(mount.line, mount.column, f"'{service.name}' mounts the container engine socket {source}")
+                what = "the container engine socket" if source.endswith(".sock") else "the folder holding the Docker socket,"
+                via = f" through volume '{mount.volume}'" if mount.volume else ""
+                yield Hit(mount.line, mount.column, f"'{service.name}' mounts {what} {source}{via}")
 
 
 @rule(
@@ -182,8 +223,9 @@ def privileged(parsed: Any) -> Iterator[Hit]:
     code="SG105", title="Container shares a host namespace",
     kinds=CONTAINER_KINDS,
     why="`network_mode: host` puts every port the container opens on the host's interfaces (bypassing the "
-        "Compose network and published-port choices); host `pid`, `ipc` or `userns_mode` let it see or "
-        "signal host processes and weaken isolation.",
+        "Compose network and published-port choices); host `pid`, `ipc`, `userns_mode`, `uts` or `cgroup` let it "
+        "see or signal host processes, read their shared memory, rename the host or see its control groups, and "
+        "weaken isolation.",
     fix="Remove the setting; publish only the ports you need with `ports:`.",
     guide=f"{DOCKER}#container-isolation",
     insecure=Example("services:\n  api:\n    image: desterlib/api\n    network_mode: host\n", "compose", 4),
@@ -193,7 +235,8 @@ def host_namespace(parsed: Any) -> Iterator[Hit]:
     for service in _services(parsed):
         for key, setting in service.namespaces.items():
             if resolve(setting.value)[0].strip().lower() == "host":
-                yield Hit(setting.line, setting.column, f"'{service.name}' uses the host's {key.replace('_mode', '')} namespace")
+                name = {"network_mode": "network", "userns_mode": "user"}.get(key, key)
+                yield Hit(setting.line, setting.column, f"'{service.name}' uses the host's {name} namespace")
 
 
 DANGEROUS_CAPS = {"ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODULE", "DAC_READ_SEARCH", "SYS_RAWIO", "BPF"}
@@ -202,8 +245,9 @@ DANGEROUS_CAPS = {"ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODULE", "
 @rule(
     code="SG106", title="Dangerous capability added",
     kinds=CONTAINER_KINDS,
-    why="Capabilities such as SYS_ADMIN, NET_ADMIN or ALL hand the container powers that are close to root on "
-        "the host and are the usual first step of a container escape.",
+    why="SYS_ADMIN, SYS_MODULE, DAC_READ_SEARCH, SYS_PTRACE, SYS_RAWIO, BPF or ALL hand the container powers "
+        "close to root on the host; NET_ADMIN lets it reconfigure networking and reach kernel code (netfilter) that "
+        "several container escapes went through. They are the usual first step of an escape.",
     fix="Remove the `cap_add` entry; DesterLib runs with Docker's default capabilities.",
     guide=f"{DOCKER}#container-isolation",
     insecure=Example("services:\n  api:\n    image: desterlib/api\n    cap_add:\n      - SYS_ADMIN\n", "compose", 5),
@@ -217,15 +261,20 @@ def dangerous_capability(parsed: Any) -> Iterator[Hit]:
                 yield Hit(cap.line, cap.column, f"'{service.name}' adds capability {name}")
 
 
-UNCONFINED_RE = re.compile(r"^(seccomp\s*[:=]\s*unconfined|apparmor\s*[:=]\s*unconfined|label\s*[:=]\s*disable)$", re.I)
+UNCONFINED_RE = re.compile(
+    r"^(seccomp\s*[:=]\s*unconfined|apparmor\s*[:=]\s*unconfined|label\s*[:=]\s*disable"
+    r"|systempaths\s*[:=]\s*unconfined)$", re.I)
 
 
 @rule(
     code="SG107", title="Security profile disabled",
     kinds=CONTAINER_KINDS,
-    why="seccomp, AppArmor and SELinux labels are what stop a compromised container from calling dangerous "
-        "kernel interfaces; turning them off removes a layer that costs nothing to keep.",
-    fix="Remove the `security_opt` entry (or use `no-new-privileges:true`, which tightens instead).",
+    why="seccomp, AppArmor, SELinux labels and the masked /proc and /sys paths are what stop a compromised "
+        "container from calling dangerous kernel interfaces; turning them off (`seccomp:unconfined`, "
+        "`apparmor:unconfined`, `label:disable`, `systempaths=unconfined`) removes a layer that costs nothing to "
+        "keep.",
+    fix="Remove the `security_opt` entry (or use `no-new-privileges:true`, which tightens instead). If one "
+        "system call is missing, allow that call in a custom seccomp profile (`seccomp=./profile.json`).",
     guide=f"{DOCKER}#container-isolation",
     insecure=Example("services:\n  api:\n    image: desterlib/api\n    security_opt:\n      - seccomp:unconfined\n",
                      "compose", 5),
@@ -247,8 +296,9 @@ HARMLESS = {"/etc/localtime", "/etc/timezone"}
 @rule(
     code="SG108", title="Sensitive host path mounted",
     kinds=CONTAINER_KINDS,
-    why="Mounting the host's root, /etc, /root, /proc, /sys, /run or /boot into a container lets anything in "
-        "it read secrets or change the host's configuration.",
+    why="Mounting the host's root, /etc, /root, /home, /proc, /sys, /boot, /dev or /var/lib/docker into a "
+        "container lets anything in it read secrets or change the host's configuration. (/run and /var/run hold "
+        "the Docker socket: SG103 reports them).",
     fix="Mount only the folder the service needs (for DesterLib: the media folder, read-only). `/etc/localtime` "
         "and `/etc/timezone` are fine.",
     guide=f"{DOCKER}#host-paths",
@@ -264,9 +314,10 @@ def sensitive_path(parsed: Any) -> Iterator[Hit]:
                 continue
             source = posixpath.normpath(resolve(mount.source)[0].replace("//", "/"))
             if source in HARMLESS or SOCKET_RE.search(source):
-                continue
+                continue  # the socket and the folders holding it are SG103's
             if source in SENSITIVE_EXACT or source.startswith(SENSITIVE_PREFIX):
-                yield Hit(mount.line, mount.column, f"'{service.name}' mounts the host path {source}")
+                via = f" through volume '{mount.volume}'" if mount.volume else ""
+                yield Hit(mount.line, mount.column, f"'{service.name}' mounts the host path {source}{via}")
 
 
 def _user_for(service: Service) -> str | None:
@@ -326,8 +377,8 @@ def literal_secret(parsed: Any) -> Iterator[Hit]:
     kinds=CONTAINER_KINDS,
     why="Default passwords such as `postgres` are the first thing scanners try; DesterLib v0.2.0 shipped with "
         "exactly that. Passwordless or `trust` authentication is the same as no password.",
-    fix="Generate a long random password (`openssl rand -base64 32`), keep it in `.env`, and reference it with "
-        "`${POSTGRES_PASSWORD:?}`.",
+    fix="Generate a long random password (`openssl rand -hex 32`: hexadecimal, so it is also safe inside "
+        "`DATABASE_URL`), keep it in `.env`, and reference it with `${POSTGRES_PASSWORD:?}`.",
     guide=f"{DB}#strong-passwords",
     insecure=Example("services:\n  postgres:\n    image: postgres:15-alpine\n    environment:\n"
                      "      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-postgres}\n", "compose", 5),
@@ -344,3 +395,62 @@ def weak_credentials(parsed: Any) -> Iterator[Hit]:
             for what, value in _secret_values(var):
                 if (reason := weakness(value, user)) is not None:
                     yield Hit(var.line, var.column, f"{what} {reason}")
+
+
+NNP_OFF_RE = re.compile(r"^no-new-privileges\s*[:=]\s*(false|0|no)$", re.I)
+
+
+@rule(
+    code="SG111", title="no-new-privileges turned off",
+    kinds=CONTAINER_KINDS,
+    why="`no-new-privileges` stops a process in the container from gaining privileges through setuid programs "
+        "such as `su` or `sudo`. Writing `no-new-privileges:false` switches it off explicitly, overriding a "
+        "daemon-wide `\"no-new-privileges\": true`, and teaches readers that the protection is optional.",
+    fix="Remove the entry, or write `no-new-privileges:true`.",
+    guide=f"{DOCKER}#container-isolation",
+    insecure=Example("services:\n  api:\n    image: desterlib/api\n    security_opt:\n"
+                     "      - no-new-privileges:false\n", "compose", 5),
+    secure=Example("services:\n  api:\n    image: desterlib/api\n    security_opt:\n"
+                   "      - no-new-privileges:true\n", "compose"),
+)
+def no_new_privileges_off(parsed: Any) -> Iterator[Hit]:
+    for service in _services(parsed):
+        for opt in service.security_opt:
+            if NNP_OFF_RE.match(resolve(opt.value)[0].strip()):
+                yield Hit(opt.line, opt.column, f"'{service.name}' turns no-new-privileges off ({opt.value.strip()})")
+
+
+# Device nodes that are the host's memory, its disks or its CPUs' registers: with one of them a container reads
+# or rewrites anything on the host. GPU render nodes, /dev/fuse, /dev/net/tun and serial adapters are not here.
+SENSITIVE_DEVICE_RE = re.compile(
+    r"^/dev(/|$)(?:$|mem$|kmem$|port$|sd[a-z]+\d*$|hd[a-z]+\d*$|vd[a-z]+\d*$|xvd[a-z]+\d*$|nvme\d+(n\d+(p\d+)?)?$"
+    r"|mmcblk\d+(p\d+)?$|md\d+$|dm-\d+$|sg\d+$|loop\d+$|mapper(/|$)|disk(/|$)|cpu(/|$)|block(/|$))"
+)
+
+
+def _device_path(value: str) -> str:
+    host = resolve(value)[0].strip().split(":", 1)[0]
+    return posixpath.normpath(host) if host.startswith("/") else host
+
+
+@rule(
+    code="SG112", title="Host memory or disk device passed into a container",
+    kinds=CONTAINER_KINDS,
+    why="A device such as `/dev/sda`, `/dev/nvme0n1`, `/dev/mem` or the whole `/dev` gives the container the raw "
+        "disk or the host's memory: it can read every file (SSH keys, `.env` files, the database) and rewrite the "
+        "host's system, whatever the mounts say. A GPU render node (`/dev/dri`), `/dev/fuse` or `/dev/net/tun` "
+        "hands over one peripheral only and is not reported.",
+    fix="Remove the device. Give the container the folder it needs as a bind mount instead; for SMART monitoring, "
+        "run the tool on the host.",
+    guide=f"{DOCKER}#host-paths",
+    insecure=Example("services:\n  api:\n    image: desterlib/api\n    devices:\n      - /dev/sda:/dev/sda\n",
+                     "compose", 5),
+    secure=Example("services:\n  api:\n    image: desterlib/api\n    devices:\n      - /dev/dri:/dev/dri\n",
+                   "compose"),
+)
+def sensitive_device(parsed: Any) -> Iterator[Hit]:
+    for service in _services(parsed):
+        for device in service.devices:
+            path = _device_path(device.value)
+            if SENSITIVE_DEVICE_RE.match(path):
+                yield Hit(device.line, device.column, f"'{service.name}' is given the host device {path}")

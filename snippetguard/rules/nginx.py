@@ -35,6 +35,7 @@ GIXY_PLUGINS: dict[str, str] = {
     "status_page_exposed": "SG409",
     "allow_without_deny": "SG410",
     "ssl_stapling_letsencrypt": "SG411",
+    "return_bypasses_allow_deny": "SG416",  # rules/nginx_access.py
 }
 
 _GIXY_LOCK = threading.Lock()  # gixy keeps its variable context in module globals
@@ -122,6 +123,8 @@ def gixy_issues(conf: NginxConf, plugin: str) -> list[GixyIssue]:
     If gixy crashes, the first rule to ask re-raises (the engine turns that into
     an SG000 naming the rule); the others stay quiet instead of repeating it.
     """
+    if not conf.directives:
+        return []  # an nginx -T dump: gixy audits each of its files, as its own snippet
     if "gixy" not in conf.memo:
         try:
             conf.memo["gixy"] = _run_gixy(conf)
@@ -225,9 +228,10 @@ rule(
 rule(
     code="SG404", title="Host header passed through unchecked ($http_host)",
     kinds=KINDS,
-    why="`$http_host` is whatever the client sent, including a name this server does not serve; the API then "
-        "builds links and redirects for the attacker's host (password-reset and cache-poisoning attacks). "
-        "`$host` is normalised and falls back to the matched `server_name`.",
+    why="`$http_host` is the Host header exactly as the client sent it, even when the request line named "
+        "another host and nginx routed the request by that one; the API then builds links and redirects for the "
+        "attacker's host (password-reset and cache-poisoning attacks). `$host` is the name nginx used: from the "
+        "request line, else the Host header, else the matched `server_name`, lower-cased and without the port.",
     fix="`proxy_set_header Host $host;`",
     guide=GUIDE,
     insecure=Example("server {\n    listen 80;\n    location / {\n        proxy_pass http://127.0.0.1:3001;\n"
@@ -264,8 +268,9 @@ rule(
 rule(
     code="SG406", title="Obsolete TLS or SSL protocol allowed",
     kinds=KINDS,
-    why="SSLv2, SSLv3, TLS 1.0 and TLS 1.1 have practical attacks (POODLE, BEAST) and no current browser needs "
-        "them; offering them lets an attacker downgrade a connection.",
+    why="SSLv2 and SSLv3 are broken (POODLE), TLS 1.0 is open to BEAST, and TLS 1.0 and 1.1 rest on MD5 and "
+        "SHA-1; every current browser dropped them in 2020, so offering them serves only old, unpatched clients "
+        "and keeps weak handshakes available to an attacker.",
     fix="`ssl_protocols TLSv1.2 TLSv1.3;`",
     guide=GUIDE,
     insecure=Example("server {\n    listen 443 ssl;\n    ssl_certificate /etc/ssl/certs/media.pem;\n"

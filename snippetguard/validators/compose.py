@@ -18,6 +18,7 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from snippetguard.containers import split_outside_braces
 from snippetguard.interpolation import resolve
 from snippetguard.kinds import yamlnodes as y
 from snippetguard.model import Snippet
@@ -49,13 +50,52 @@ DUMMY_BY_NAME = (  # (pattern in the variable's name, a value that fits where it
 )
 
 
+DUMMY_PATH = "/srv/snippetguard"
+
+
 def dummy_value(name: str) -> str:
     return next((value for pattern, value in DUMMY_BY_NAME if pattern.search(name)), "snippetguard-dummy")
 
 
+def _leading_variables(text: str) -> list[str]:
+    """Variables at the start of a path (`${UPLOAD_LOCATION}/x`, `$HOME`): they decide what kind of path it is."""
+    match = re.match(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", text.strip())
+    return [match.group(1)] if match else []
+
+
+def path_variables(text: str) -> set[str]:
+    """Variables that begin a bind mount's host path (a volume's source, a volume driver's device).
+
+    Their stand-in must be a path: `${UPLOAD_LOCATION}:/data` with a word instead reads as a named
+    volume that is not declared, and Compose refuses the file for a reason that is not the snippet's.
+    """
+    try:
+        root = y.compose_document(text)
+    except ParseError:
+        return set()
+    found: set[str] = set()
+    for _, service in y.pairs(y.get(root, "services")) if root is not None else []:
+        for item in y.items(y.get(service, "volumes")):
+            if isinstance(item, ScalarNode):
+                found.update(_leading_variables(split_outside_braces(item.value)[0]))
+            else:
+                source = y.scalar(y.get(item, "source"))
+                if source:
+                    found.update(_leading_variables(source))
+    for _, volume in y.pairs(y.get(root, "volumes")) if root is not None else []:
+        opts = y.get(volume, "driver_opts")
+        for key in ("device", "mountpoint"):
+            value = y.scalar(y.get(opts, key))
+            if value:
+                found.update(_leading_variables(value))
+    return found
+
+
 def dummy_environment(text: str) -> dict[str, str]:
     """A value for every variable the file needs but gives no default (`${VAR}`, `${VAR:?msg}`)."""
-    return {name: dummy_value(name) for name in resolve(text)[1] if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name)}
+    paths = path_variables(text) if "$" in text else set()
+    return {name: DUMMY_PATH if name in paths else dummy_value(name)
+            for name in resolve(text)[1] if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name)}
 
 
 def _env_file_nodes(root: Node | None) -> list[ScalarNode]:

@@ -414,6 +414,9 @@ class NginxTest(Validator):
                 except ParseError:
                     verdicts[job.index] = Verdict(checked=False, note="does not parse")
                     continue
+                if conf.is_dump:  # nginx -T output: nginx tests each of its files, as its own snippet
+                    verdicts[job.index] = Verdict(checked=False, note="an nginx -T dump (its files are tested)")
+                    continue
                 if conf.context.name.startswith("stream") and not self._has_stream(command):
                     verdicts[job.index] = Verdict(checked=False, note="this nginx has no stream module")
                     continue
