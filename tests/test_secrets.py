@@ -7,13 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_corpus import corpus_eval
 
 from snippetguard import secrets
 from snippetguard.kinds.powershell import parse_powershell
 from snippetguard.kinds.shell import parse_shell
 from snippetguard.sources import read_snippet
 
-from conftest import codes, findings, fired, marked
+from conftest import codes, findings, fired
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -436,7 +437,7 @@ def test_powershell_download_near_misses(text: str) -> None:
 
 # --------------------------------------------------------------------------- the corpus
 
-CORPUS_FILES = sorted(p for kind in ("shell", "powershell", "env") for p in (CORPUS / kind).iterdir())
+CORPUS_FILES = [p for kind, p in corpus_eval.corpus_files(CORPUS) if kind in ("shell", "powershell", "env")]
 
 
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=[f"{p.parent.name}/{p.name}" for p in CORPUS_FILES])
@@ -446,4 +447,4 @@ def test_corpus_file(path: Path) -> None:
 
     snippet = read_snippet(path, str(path))
     got = sorted({(f.rule, f.line) for f in snippetguard.check_snippet(snippet).all_findings()})
-    assert got == marked(path.read_text())
+    assert got == corpus_eval.expectations(path, path.read_text())
