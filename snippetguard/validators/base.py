@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
+from snippetguard.cachedir import cache_dir
 from snippetguard.model import Snippet
 
 CACHE_FORMAT = "1"  # bump when the cache file layout changes
@@ -246,8 +247,7 @@ class Cache:
 
     @staticmethod
     def default_root() -> Path:
-        configured = os.environ.get("SNIPPETGUARD_CACHE_DIR")
-        return Path(configured) if configured else Path.cwd() / ".cache" / "snippetguard"
+        return cache_dir()
 
     @staticmethod
     def key(validator: Validator, version: str, job: Job) -> str:
