@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,10 +58,19 @@ class SiteReport:
 
 
 class DocSite:
-    def __init__(self, docs_dir: Path, snippets_dir: Path, *, display_root: Path | None = None) -> None:
+    def __init__(self, docs_dir: Path, snippets_dir: Path, *, display_root: Path | None = None,
+                 kinds: frozenset[str] | None = None, rule_examples: bool = True,
+                 supported_versions: Mapping[str, str] | None = None) -> None:
         self.docs_dir = docs_dir
         self.snippets_dir = snippets_dir
         self.display_root = display_root or Path.cwd()
+        # None: every kind, and a block of unknown kind is an error; a set: only these kinds are checked.
+        self.kinds = kinds
+        # The rules' own examples are checked where the site publishes them (its rules reference).
+        self.rule_examples = rule_examples
+        # The oldest program versions the site supports, e.g. {"nginx": "1.22.1"}: the validators'
+        # version floors read them from here.
+        self.supported_versions: dict[str, str] = dict(supported_versions or {})
         self.known: dict[str, Known] = {}
         self.file_results: dict[str, Result] = {}
         self.page_findings: dict[str, list[Finding]] = {}  # macro errors, unrendered calls, misplaced counter-examples
@@ -113,9 +123,11 @@ class DocSite:
             except OSError as err:
                 self.file_results[rel] = _file_problem(shown, "SG008", 1, f"cannot read: {err}")
                 continue
+            if not self._selected(snippet.kind):
+                continue
             pending.append((rel, snippet))
             self._index_file(rel, shown, snippet.text)
-        examples = self._rule_examples()
+        examples = self._rule_examples() if self.rule_examples else []
         self._pending_files = [rel for rel, _ in pending]
         self._batch = Batch([s for _, s in pending] + [s for _, _, _, s in examples])
         self._pending_examples = examples
@@ -131,6 +143,9 @@ class DocSite:
         rest = results[len(self._pending_files):]
         self.examples = [(rule, line, insecure, result)
                          for (rule, line, insecure, _), result in zip(self._pending_examples, rest, strict=True)]
+
+    def _selected(self, kind: str) -> bool:
+        return self.kinds is None or kind in self.kinds
 
     def _index_file(self, rel: str, shown: str, raw: str) -> None:
         counter = any(d.verb == "expect" for d in parse_directives(raw))
@@ -165,13 +180,18 @@ class DocSite:
             if not insecure:
                 out.extend(findings)
                 continue
-            if rule.code in validators.PROGRAM_RULES and not validators.programs_enabled():
-                continue  # only the program can say; it is turned off for this build
+            if rule.code in validators.PROGRAM_RULES and (not validators.programs_enabled()
+                                                          or rule.code in self._missing_rules()):
+                continue  # only the program can say; it is turned off or missing (a note, never a finding)
             if not any(f.rule == rule.code and (line is None or f.line == line) for f in findings):
                 got = ", ".join(f"{f.rule}@{f.line}" for f in findings) or "nothing"
                 out.append(meta(result.snippet, "SG006", line or 1, 1,
                                 f"{rule.code}'s insecure example no longer triggers it at line {line} (got {got})"))
         return out
+
+    def _missing_rules(self) -> set[str]:
+        missing = {m.validator for m in (self.programs.missing if self.programs else [])}
+        return {cls.rule for cls in validators.VALIDATOR_TYPES if cls.name in missing}
 
     # -- pages ---------------------------------------------------------------------------------
     def check_page(self, src_path: str, source: str, rendered: str) -> list[Finding]:
@@ -212,7 +232,8 @@ class DocSite:
             line = origin_fence.line if origin_fence else fence.line
             parent = Snippet(rendered if origin_fence is None else source, "markdown", page)
             nested = Nested(fence.text, line + 1, fence.indent + 1, fence.lang)
-            results.extend(result_cache.check(snippet) for snippet in nested_snippets(parent, [nested]))
+            results.extend(result_cache.check(snippet) for snippet in nested_snippets(parent, [nested])
+                           if self._selected(snippet.kind))
         self.page_findings[src_path] = findings
         self.page_results[src_path] = results
         self.page_blocks[src_path] = blocks

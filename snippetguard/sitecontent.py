@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from snippetguard.embed import FENCE_LANG, Loaded, fence
-from snippetguard.registry import KINDS, RULES, Rule, rules_for
+from snippetguard.registry import FIXERS, KINDS, RULES, Rule, rules_for
 from snippetguard.validators import checks_for
 
 FAMILIES = {
@@ -44,19 +44,21 @@ def trust_mark(kind: str) -> str:
     return " · ".join(parts)
 
 
-def _meta_line(loaded: Loaded, page_src: str, *, download: bool) -> str:
+def _meta_line(loaded: Loaded, page_src: str, *, download: bool, trust: bool = True,
+               snippets: str = "snippets") -> str:
     items = [f'<span class="sg-trust" title="Checked when this site was built">:material-shield-check: '
-             f"Checked: {trust_mark(loaded.kind)}</span>"]
+             f"Checked: {trust_mark(loaded.kind)}</span>"] if trust else []
     if download:
         items.append(f"[:material-download: {posixpath.basename(loaded.rel)}]"
-                     f"({link(page_src, 'snippets/' + loaded.rel)}){{ .sg-download download }}")
+                     f"({link(page_src, snippets + '/' + loaded.rel)}){{ .sg-download download }}")
     return '<div class="sg-meta" markdown>\n' + " · ".join(items) + "\n</div>"
 
 
 def embed_block(loaded: Loaded, page_src: str, *, title: str | None = None, hl_lines: str | None = None,
-                lang: str | None = None) -> str:
+                lang: str | None = None, trust: bool = True, snippets: str = "snippets") -> str:
+    """A snippet as a fence, with its trust mark (what was checked) and download link below it."""
     code = fence(loaded.text, lang or FENCE_LANG.get(loaded.kind, "text"), title=title, hl_lines=hl_lines)
-    return f"\n{code}\n{_meta_line(loaded, page_src, download=True)}\n"
+    return f"\n{code}\n{_meta_line(loaded, page_src, download=True, trust=trust, snippets=snippets)}\n"
 
 
 def _rule_links(codes: tuple[str, ...], page_src: str) -> str:
@@ -84,12 +86,15 @@ def _example_block(rule: Rule, text: str, kind: str, *, insecure: bool) -> str:
 
 def rule_markdown(rule: Rule, page_src: str, level: int = 3) -> str:
     kinds = ", ".join(rule.kinds) if rule.kinds != ("*",) else "every kind"
+    fixer = FIXERS.get(rule.code)
+    fixable = (f" · Fixable with `snippetguard check --fix` ({', '.join(fixer.kinds)}): {fixer.summary}"
+               if rule.fixable and fixer is not None else "")
     out = [
         f"{'#' * level} {rule.code} · {rule.title} {{ #{rule.anchor} }}",
         "",
         f'<span class="sg-badge sg-{rule.severity.value}">{rule.severity.value}</span> '
         f"Applies to: {kinds} · Explained in: [{rule.guide.split('#')[0].removesuffix('.md')}]"
-        f"({link(page_src, rule.guide)})",
+        f"({link(page_src, rule.guide)}){fixable}",
         "",
         f"**Why it matters.** {rule.why}",
         "",
@@ -136,19 +141,19 @@ class ChecklistError(Exception):
     pass
 
 
-def load_checklist(docs_dir: Path) -> list[dict[str, Any]]:
-    data = yaml.safe_load((docs_dir / CHECKLIST_FILE).read_text(encoding="utf-8"))
+def load_checklist(docs_dir: Path, file: str = CHECKLIST_FILE) -> list[dict[str, Any]]:
+    data = yaml.safe_load((docs_dir / file).read_text(encoding="utf-8"))
     if not isinstance(data, list):
-        raise ChecklistError(f"{CHECKLIST_FILE} must be a list of groups")
+        raise ChecklistError(f"{file} must be a list of groups")
     return data
 
 
-def checklist_problems(docs_dir: Path) -> list[str]:
+def checklist_problems(docs_dir: Path, file: str = CHECKLIST_FILE) -> list[str]:
     """Cross-checks: every item has a section; every security rule is named by an item."""
     problems: list[str] = []
     named: set[str] = set()
     ids: set[str] = set()
-    for group in load_checklist(docs_dir):
+    for group in load_checklist(docs_dir, file):
         for item in group.get("items", []):
             ident = item.get("id", "?")
             if ident in ids:
@@ -166,9 +171,9 @@ def checklist_problems(docs_dir: Path) -> list[str]:
     return problems
 
 
-def checklist(docs_dir: Path, page_src: str) -> str:
+def checklist(docs_dir: Path, page_src: str, file: str = CHECKLIST_FILE) -> str:
     out: list[str] = []
-    for group in load_checklist(docs_dir):
+    for group in load_checklist(docs_dir, file):
         out.append(f"## {group['group']}\n")
         for item in group.get("items", []):
             rules = item.get("rules", [])

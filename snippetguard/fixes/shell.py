@@ -29,7 +29,7 @@ def _word_at(script: ShellScript, spot: Spot) -> tuple[Command, Word]:
 
 
 @fixer("SG301", kinds=("shell",), summary="takes write access away from group and others in an octal mode "
-                                         "(`chmod 777` -> `755`, `umask 000` -> `022`)")
+                                         "(`chmod 777` → `755`, `umask 000` → `022`)")
 def world_writable(text: str, spots: list[Spot]) -> str:
     def edit(line: str, spot: Spot) -> str:
         start, end, mode = _mode_at(line, spot)
