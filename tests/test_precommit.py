@@ -8,7 +8,6 @@ registry: without it the test skips locally and fails under CI.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import IN_CI, ROOT
+from conftest import IN_CI, NETWORK_ERRORS, git, repository_copy
 
 pytestmark = pytest.mark.slow
 
@@ -28,33 +27,6 @@ FILES = {
     "bin/setup": "#!/bin/sh\nchmod 777 /srv/media\n",
     "notes.yml": "services: [a, b]\nthis is: not compose, by its name\n",
 }
-NETWORK_ERRORS = re.compile(r"NewConnectionError|Failed to establish|Temporary failure in name resolution|"
-                            r"Could not find a version that satisfies|No matching distribution|ConnectTimeout")
-
-
-def _git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid", *args], cwd=repo,
-                          check=True, capture_output=True, text=True, timeout=60).stdout
-
-
-def _this_repository(tmp_path: Path) -> Path:
-    """This repository as committed, plus the working tree's changes (what try-repo would test)."""
-    copy = tmp_path / "snippetguard-repo"
-    subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(copy)], check=True, timeout=120,
-                   capture_output=True)
-    changed = subprocess.run(["git", "ls-files", "--modified", "--others", "--exclude-standard"], cwd=ROOT,
-                             check=True, capture_output=True, text=True).stdout.split()
-    for rel in changed:
-        source = ROOT / rel
-        if source.is_file():
-            (copy / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, copy / rel)
-    for rel in subprocess.run(["git", "ls-files", "--deleted"], cwd=ROOT, check=True, capture_output=True,
-                              text=True).stdout.split():
-        (copy / rel).unlink(missing_ok=True)
-    _git(copy, "add", "-A")
-    _git(copy, "commit", "--quiet", "--allow-empty", "-m", "working tree under test")
-    return copy
 
 
 def test_hook_checks_only_known_files_and_leaves_the_repository_clean(tmp_path: Path) -> None:
@@ -65,10 +37,10 @@ def test_hook_checks_only_known_files_and_leaves_the_repository_clean(tmp_path: 
         (project / rel).parent.mkdir(parents=True, exist_ok=True)
         (project / rel).write_text(text, encoding="utf-8")
     (project / "bin" / "setup").chmod(0o755)
-    _git(project, "init", "--quiet")
-    _git(project, "add", "-A")
-    _git(project, "commit", "--quiet", "-m", "a project that documents its set-up")
-    repo = _this_repository(tmp_path)
+    git(project, "init", "--quiet")
+    git(project, "add", "-A")
+    git(project, "commit", "--quiet", "-m", "a project that documents its set-up")
+    repo = repository_copy(tmp_path)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SNIPPETGUARD_", "PRE_COMMIT"))}
     env.update(PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), XDG_CACHE_HOME=str(tmp_path / "user-cache"),
                PIP_DISABLE_PIP_VERSION_CHECK="1")
@@ -87,6 +59,6 @@ def test_hook_checks_only_known_files_and_leaves_the_repository_clean(tmp_path: 
     assert "app.conf" not in out and "notes.yml" not in out, out  # not nginx, not Compose: left alone
     assert "Checked 4 snippets in 4 files." in out, out
     assert "SG602" not in out and "not found" not in out, out  # the pinned nginx came with the hook
-    assert _git(project, "status", "--porcelain", "--ignored") == ""
+    assert git(project, "status", "--porcelain", "--ignored") == ""
     assert not (project / ".cache").exists()
     assert (tmp_path / "user-cache" / "snippetguard").is_dir(), "the cache belongs in the user's cache folder"
