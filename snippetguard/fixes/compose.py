@@ -83,6 +83,19 @@ def _same_style(old: Any, new: str) -> Any:
     return type(old)(new) if isinstance(old, ScalarString) else new
 
 
+def _replace(container: Any, key: Any, new: str) -> None:
+    """Set a scalar, keeping the gap before its end-of-line comment (ruamel keeps the comment's column)."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    old = container[key]
+    container[key] = _same_style(old, new)
+    slot = 0 if isinstance(container, CommentedSeq) else 2
+    tokens = container.ca.items.get(key) or []
+    token = tokens[slot] if len(tokens) > slot else None
+    if token is not None and hasattr(token, "column"):
+        token.column = max(0, token.column + len(new) - len(str(old)))
+
+
 def _at(spots: list[Spot], first: int, last: int) -> bool:
     return any(first <= spot.line <= last for spot in spots)
 
@@ -117,12 +130,12 @@ def database_port(text: str, spots: list[Spot]) -> str:
                 if "$" in str(item.get("host_ip", "")):
                     continue
                 if "host_ip" in item:
-                    item["host_ip"] = _same_style(item["host_ip"], "127.0.0.1")
+                    _replace(item, "host_ip", "127.0.0.1")
                 else:
                     item.insert(len(item), "host_ip", "127.0.0.1")
             elif isinstance(item, str | int):
                 try:
-                    seq[index] = _same_style(item, loopback_port(str(item)))
+                    _replace(seq, index, loopback_port(str(item)))
                 except CannotFix:
                     continue
 
@@ -159,6 +172,6 @@ def media_read_only(text: str, spots: list[Spot]) -> str:
                 else:
                     item.insert(len(item), "read_only", True)
             elif isinstance(item, str):
-                seq[index] = _same_style(item, read_only_mount(item))
+                _replace(seq, index, read_only_mount(item))
 
     return round_trip(text, change)
