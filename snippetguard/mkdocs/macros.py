@@ -65,8 +65,16 @@ def macros_for(env: Any) -> dict[str, Callable[..., str]]:
     def page_src() -> str:
         return env.page.file.src_uri if env.page is not None else "index.md"
 
+    def docs_dir() -> Path:
+        return Path(env.conf["docs_dir"])
+
     def snippets_dir(sg: SnippetGuardPlugin) -> Path:
-        return Path(env.conf["docs_dir"]) / sg.snippets_uri
+        return docs_dir() / sg.snippets_uri
+
+    def plain_markdown() -> bool:
+        """The trust mark's icon, link attributes and HTML block need these extensions (Material sites have them)."""
+        names = {str(e).removeprefix("markdown.extensions.") for e in env.conf.get("markdown_extensions") or []}
+        return not {"md_in_html", "attr_list", "pymdownx.emoji"} <= names
 
     def snippet(path: str, region: str | None = None, title: str | None = None,
                 hl_lines: str | None = None, lang: str | None = None) -> str:
@@ -82,7 +90,7 @@ def macros_for(env: Any) -> dict[str, Callable[..., str]]:
             return _error(env, f"'{path}' declares expect[{', '.join(loaded.expect)}]: it is a counter-example; "
                                "embed it with insecure_example(...) so readers see the warning", rule="SG009")
         return sitecontent.embed_block(loaded, page_src(), title=title, hl_lines=hl_lines, lang=lang,
-                                       trust=sg.config.trust_marks, snippets=sg.snippets_uri)
+                                       trust=sg.config.trust_marks, snippets=sg.snippets_uri, plain=plain_markdown())
 
     def insecure_example(path: str, rule: str | list[str], region: str | None = None,
                          title: str | None = None, lang: str | None = None) -> str:
@@ -101,7 +109,7 @@ def macros_for(env: Any) -> dict[str, Callable[..., str]]:
         if loaded.expect != declared:
             return _error(env, f"page says rule={list(declared)} but '{path}' declares expect[{', '.join(loaded.expect)}]",
                           rule="SG006")
-        return sitecontent.insecure_block(loaded, page_src(), title=title, lang=lang)
+        return sitecontent.insecure_block(loaded, page_src(), title=title, lang=lang, docs_dir=docs_dir())
 
     def _reference_on() -> str | None:
         sg = plugin()
@@ -113,17 +121,17 @@ def macros_for(env: Any) -> dict[str, Callable[..., str]]:
 
     def rules_reference() -> str:
         problem = _reference_on()
-        return _error(env, problem) if problem else sitecontent.rules_reference(page_src())
+        return _error(env, problem) if problem else sitecontent.rules_reference(page_src(), docs_dir())
 
     def rules_table(family: str = "") -> str:
         problem = _reference_on()
-        return _error(env, problem) if problem else sitecontent.rules_table(page_src(), family)
+        return _error(env, problem) if problem else sitecontent.rules_table(page_src(), family, docs_dir())
 
     def security_checklist() -> str:
         sg = plugin()
         if sg is None or not sg.config.checklist:
             return _error(env, "no checklist: set `checklist: <file under docs/>` under the snippetguard plugin")
-        return sitecontent.checklist(Path(env.conf["docs_dir"]), page_src(), sg.config.checklist)
+        return sitecontent.checklist(docs_dir(), page_src(), sg.config.checklist)
 
     return {
         "snippet": snippet,
