@@ -59,19 +59,17 @@ def _head(path: Path) -> Callable[[], str]:
     return read
 
 
-def _kind_of(path: Path, explicit: bool, only_known: bool) -> str | None:
+def _kind_of(path: Path, only_known: bool) -> str | None:
     """The kind to check a file as; None to skip it; "?" to let the file's name decide (SG002 when it cannot).
 
-    In a snippets folder every file is a snippet by decision; elsewhere (a repository's files, as a
-    folder walk or pre-commit meets them) a file is checked only when it is recognisably of a kind.
+    Without --only-known every file named or found is a snippet candidate, as in a snippets folder.
+    With it (a repository's files, as pre-commit passes them), a file outside a snippets folder is
+    checked only when it is recognisably of a kind (`classify.repository_kind`).
     """
-    if _in_snippets_folder(path):
-        guessed = kind_for_path(path)
-        if guessed is None and only_known:
-            guessed = kind_for_path(path, _head(path)())
-        return None if only_known and not guessed else "?"
-    if explicit and not only_known:
+    if not only_known:
         return "?"
+    if _in_snippets_folder(path):
+        return "?" if kind_for_path(path, _head(path)()) else None
     return repository_kind(path, _head(path))
 
 
@@ -90,7 +88,7 @@ def targets(paths: list[str], kind: str | None, only_known: bool = False) -> lis
         if kind is not None:
             out.append(Target(path, kind))
             continue
-        decided = _kind_of(path, explicit, only_known)
+        decided = _kind_of(path, only_known)
         if decided is None or decided == "":
             continue  # not a snippet here, or declared plain text
         if decided == "?":

@@ -73,11 +73,17 @@ def test_only_known_skips_what_is_not_a_snippet(tmp_path: Path, capsys: pytest.C
     assert "app.conf:1:1  SG001" in capsys.readouterr().out
 
 
-def test_folder_walk_outside_a_snippets_folder_skips_unknown_files(tmp_path: Path,
-                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_only_known_in_a_folder_walk(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "app.conf").write_text("listen = 8080\n", encoding="utf-8")
     (tmp_path / "nginx").mkdir()
     (tmp_path / "nginx" / "site.conf").write_text("server {\n    listen 80;\n    autoindex on;\n}\n", encoding="utf-8")
-    assert main(["check", "--no-programs", str(tmp_path)]) == 1
+    (tmp_path / "docs" / "snippets").mkdir(parents=True)
+    (tmp_path / "docs" / "snippets" / "stack.yml").write_text("services:\n  api:\n    privileged: true\n",
+                                                             encoding="utf-8")
+    assert main(["check", "--no-programs", "--only-known", str(tmp_path)]) == 1
     out = capsys.readouterr().out
     assert "site.conf:3:" in out and "SG408" in out and "app.conf" not in out
+    assert "stack.yml:3:" in out and "SG104" in out  # a snippets folder's files are snippets by decision
+    # without --only-known a folder is taken as a folder of snippets: every *.conf is nginx's
+    assert main(["check", "--no-programs", str(tmp_path)]) == 1
+    assert "app.conf:1:1  SG001" in capsys.readouterr().out
