@@ -101,3 +101,21 @@ def test_macros_as_a_module_of_mkdocs_macros(tmp_path: Path) -> None:
     html = (site / "site" / "index.html").read_text(encoding="utf-8")
     # the site has no rules page of its own: the table links to the published reference
     assert 'href="https://docs.dester.in/reference/rules/#sg201"' in html
+
+
+@pytest.mark.slow
+def test_a_missing_program_leaves_its_rule_examples_unchecked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the rules reference on and nginx missing, SG602's example is "not checked", never an SG006 finding."""
+    from snippetguard.docsite import DocSite
+    from snippetguard.validators.nginx import NginxTest
+
+    monkeypatch.setenv("CI", "false")
+    monkeypatch.setenv("SNIPPETGUARD_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(NginxTest, "locate", lambda self: None)
+    (tmp_path / "snippets").mkdir()
+    site = DocSite(tmp_path, tmp_path / "snippets", rule_examples=True)
+    site.start()
+    programs = site.run_programs()
+    assert any(note.startswith("nginx not found") for note in programs.notes()), programs.notes()
+    findings = site.report().sorted()
+    assert not [f for f in findings if "SG602" in f.message], findings
