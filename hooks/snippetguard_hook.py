@@ -1,7 +1,9 @@
 """MkDocs hook: this site's adapter onto snippetguard's MkDocs plugin (snippetguard/mkdocs/plugin.py).
 
 The site wires the plugin from here, with its options, instead of `plugins:`;
-the checking and the build's refusal are the plugin's.
+the checking and the build's refusal are the plugin's. The oldest versions the
+guide supports come from `extra: supported_versions:` in mkdocs.yml, which the
+pages show too.
 """
 
 from snippetguard.mkdocs.plugin import SnippetGuardPlugin
@@ -16,4 +18,5 @@ on_pre_build = _plugin.on_pre_build
 on_files = _plugin.on_files
 on_page_markdown = _plugin.on_page_markdown
 on_env = _plugin.on_env
+on_post_page = _plugin.on_post_page
 on_post_build = _plugin.on_post_build

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from snippetguard import __version__, reporters, validators
+from snippetguard import __version__, reporters, validators, versions
 from snippetguard.autofix import fix_snippet
 from snippetguard.classify import kind_for_path, repository_kind
 from snippetguard.engine import Result, check_snippet, meta
@@ -144,12 +144,17 @@ def fix(paths: list[str], kind: str | None, only_known: bool, *, write: bool) ->
     return fixed, changed, diffs
 
 
-def run_programs(results: list[Result]) -> list[str]:
+def run_programs(results: list[Result], floors: dict[str, tuple[int, ...]] | None = None) -> list[str]:
     """Second opinion from the real programs; returns notes for people (missing programs)."""
-    return validators.validate(results).notes()
+    return validators.validate(results, floors=floors).notes()
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    try:
+        floors = versions.parse_floors(args.floor or [])
+    except ValueError as err:
+        print(f"snippetguard: {err}", file=sys.stderr)
+        return 2
     if args.diff:
         fixed, changed, diffs = fix(args.paths, args.kind, args.only_known, write=False)
         for diff in diffs:
@@ -160,7 +165,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         fixed, changed, _ = fix(args.paths, args.kind, args.only_known, write=True)
         print(f"snippetguard: fixed {fixed} finding(s) in {changed} file(s)", file=sys.stderr)
     results, files = collect(args.paths, args.kind, args.only_known)
-    notes = [] if args.no_programs else run_programs(results)
+    versions.apply(results, floors)
+    notes = [] if args.no_programs else run_programs(results, floors)
     findings: list[Finding] = sorted(
         {(f.path, f.line, f.column, f.rule, f.message): f for r in results for f in r.all_findings()}.values(),
         key=Finding.sort_key,
@@ -218,6 +224,10 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--fix", action="store_true",
                        help="rewrite the findings that have one safe fix, then report what is left")
     check.add_argument("--diff", action="store_true", help="show the fixes --fix would make, change nothing")
+    check.add_argument("--floor", action="append", metavar="PROGRAM=VERSION",
+                       help="the oldest version you support, e.g. --floor nginx=1.22.1 --floor caddy=2.6.2: newer "
+                            "syntax must be declared (SG605), and the system's own build is asked too "
+                            "(default: the current versions only)")
     check.add_argument("paths", nargs="+", metavar="PATH")
     check.set_defaults(func=cmd_check)
     rules = sub.add_parser("rules", help="list the rules")

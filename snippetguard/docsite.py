@@ -8,16 +8,15 @@ findings point at the file a contributor edits, not at the page.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from snippetguard import cache as result_cache
-from snippetguard import validators
+from snippetguard import validators, versions
 from snippetguard.directives import RegionError, parse_directives, region_names
 from snippetguard.embed import shown as shown_text
 from snippetguard.engine import Result, meta
@@ -25,6 +24,7 @@ from snippetguard.markdown import Fence, find_fences
 from snippetguard.model import Finding, Origin, Snippet
 from snippetguard.parallel import Batch
 from snippetguard.registry import KINDS, RULES, Rule
+from snippetguard.sitecontent import digest
 from snippetguard.sources import Nested, Unreadable, nested_snippets, read_snippet
 
 ERROR_MARK_RE = re.compile(r"<!-- snippetguard:error (\{.*?\}) -->")
@@ -32,8 +32,7 @@ UNRENDERED_RE = re.compile(r"\{\{-?\s*(snippet|insecure_example)\s*\(")
 INSECURE_ADMONITION_RE = re.compile(r"^\s*(?:!!!|\?\?\?\+?)\s+insecure\b")
 
 
-def digest(text: str) -> str:
-    return hashlib.sha256(text.rstrip("\n").encode("utf-8", "surrogatepass")).hexdigest()
+Floors = dict[str, tuple[int, ...]]
 
 
 @dataclass(frozen=True)
@@ -59,18 +58,16 @@ class SiteReport:
 
 class DocSite:
     def __init__(self, docs_dir: Path, snippets_dir: Path, *, display_root: Path | None = None,
-                 kinds: frozenset[str] | None = None, rule_examples: bool = True,
-                 supported_versions: Mapping[str, str] | None = None) -> None:
+                 floors: Floors | None = None, kinds: frozenset[str] | None = None,
+                 rule_examples: bool = True) -> None:
         self.docs_dir = docs_dir
+        self.floors: Floors = dict(floors or {})  # oldest nginx/Caddy the site supports: also asked, and SG605
         self.snippets_dir = snippets_dir
         self.display_root = display_root or Path.cwd()
         # None: every kind, and a block of unknown kind is an error; a set: only these kinds are checked.
         self.kinds = kinds
         # The rules' own examples are checked where the site publishes them (its rules reference).
         self.rule_examples = rule_examples
-        # The oldest program versions the site supports, e.g. {"nginx": "1.22.1"}: the validators'
-        # version floors read them from here.
-        self.supported_versions: dict[str, str] = dict(supported_versions or {})
         self.known: dict[str, Known] = {}
         self.file_results: dict[str, Result] = {}
         self.page_findings: dict[str, list[Finding]] = {}  # macro errors, unrendered calls, misplaced counter-examples
@@ -81,6 +78,7 @@ class DocSite:
         self.counter_example_files: set[str] = set()
         self.outside_files: set[str] = set()  # symlinks whose target is not under docs/snippets/
         self._batch: Batch | None = None
+        self._early: validators.Report | None = None  # what the worker's program runs found
         self._pending_files: list[str] = []
         self._pending_examples: list[tuple[Rule, int | None, bool, Snippet]] = []
 
@@ -129,7 +127,11 @@ class DocSite:
             self._index_file(rel, shown, snippet.text)
         examples = self._rule_examples() if self.rule_examples else []
         self._pending_files = [rel for rel, _ in pending]
-        self._batch = Batch([s for _, s in pending] + [s for _, _, _, s in examples])
+        # The worker also runs the version check and the real programs on these, while pages render.
+        then = partial(check_programs_early, files=len(pending), example_rules=[r.code for r, _, _, _ in examples],
+                       floors=self.floors) if validators.programs_enabled() else None
+        self._batch = Batch([s for _, s in pending] + [s for _, _, _, s in examples], then=then)
+        self._early = None
         self._pending_examples = examples
 
     def collect(self) -> None:
@@ -137,6 +139,7 @@ class DocSite:
         if self._batch is None:
             return
         results = self._batch.results()
+        self._early = self._batch.extra
         self._batch = None
         files = dict(zip(self._pending_files, results, strict=False))
         self.file_results.update(files)
@@ -180,18 +183,13 @@ class DocSite:
             if not insecure:
                 out.extend(findings)
                 continue
-            if rule.code in validators.PROGRAM_RULES and (not validators.programs_enabled()
-                                                          or rule.code in self._missing_rules()):
-                continue  # only the program can say; it is turned off or missing (a note, never a finding)
+            if rule.code in validators.PROGRAM_RULES and not self._judged(result, rule.code):
+                continue  # only the program can say, and it did not (turned off or not installed: reported)
             if not any(f.rule == rule.code and (line is None or f.line == line) for f in findings):
                 got = ", ".join(f"{f.rule}@{f.line}" for f in findings) or "nothing"
                 out.append(meta(result.snippet, "SG006", line or 1, 1,
                                 f"{rule.code}'s insecure example no longer triggers it at line {line} (got {got})"))
         return out
-
-    def _missing_rules(self) -> set[str]:
-        missing = {m.validator for m in (self.programs.missing if self.programs else [])}
-        return {cls.rule for cls in validators.VALIDATOR_TYPES if cls.name in missing}
 
     # -- pages ---------------------------------------------------------------------------------
     def check_page(self, src_path: str, source: str, rendered: str) -> list[Finding]:
@@ -245,20 +243,51 @@ class DocSite:
         self.page_blocks.clear()
 
     def all_results(self) -> list[Result]:
-        """What the real programs judge: every snippet file and page block, and the examples of the
-        programs' own rules. Other rules' examples are program-checked by the test suite instead
+        """Every snippet file and page block. With them the real programs judge the examples of their own
+        rules (`programs_for`); other rules' examples are program-checked by the test suite instead
         (tests/test_rule_examples.py): they are code, not pages, and that saves dozens of processes."""
-        examples = [r for rule, _, _, r in self.examples if rule.code in validators.PROGRAM_RULES]
-        return [*self.file_results.values(), *examples, *(r for results in self.page_results.values() for r in results)]
+        return [*self.file_results.values(), *(r for results in self.page_results.values() for r in results)]
+
+    def _judged(self, result: Result, code: str) -> bool:
+        names = {cls.name for cls in validators.VALIDATOR_TYPES if cls.rule == code}
+        return self.programs is not None and bool(names & set(self.programs.programs_for(result.snippet)))
 
     def run_programs(self) -> validators.Report:
-        """The real programs' second opinion on everything the build checked, in one batch.
+        """The real programs' second opinion on everything the build checked, in one batch, after the
+        version check against the site's floors (SG605).
 
         Raises validators.ProgramMissing under CI=true when a program is not installed.
         """
         self.collect()
-        self.programs = validators.validate(self.all_results())
-        return self.programs
+        examples = [(rule.code, result) for rule, _, _, result in self.examples]
+        report = programs_for(self.all_results(), examples, self.floors)
+        if self._early is not None:  # the worker already judged the snippet files and examples
+            report = self._early.merged(report)
+            self._early = None
+        self.programs = report
+        return report
+
+    def programs_text(self, key: str) -> str | None:
+        """For the trust mark of a shown snippet: which programs (and versions) judged it, or why not."""
+        known = self.known.get(key)
+        if known is None or self.programs is None:
+            return None
+        result = next((r for r in self.file_results.values() if r.snippet.path == known.path), None)
+        if result is None:
+            return None
+        judged = self.programs.versions_for(result.snippet)
+        parts = [f"{name} ({' and '.join(found)})" for name, found in judged.items()]
+        for missing in self.programs.missing:
+            if not any(cls.name == missing.validator and result.snippet.kind in cls.kinds
+                       for cls in validators.VALIDATOR_TYPES):
+                continue
+            if missing.floor:
+                parts.append(f"not checked with {missing.program} {missing.floor} (not installed)")
+            else:
+                parts.append(f"not checked by {missing.program} (not installed)")
+        if self.programs.disabled:
+            parts.append("real programs turned off")
+        return ", ".join(parts) if parts else None
 
     def report(self) -> SiteReport:
         self.collect()
@@ -272,6 +301,21 @@ class DocSite:
             for result in self.page_results.get(src_path, []):
                 report.findings.extend(result.all_findings())
         return report
+
+
+def programs_for(results: list[Result], examples: list[tuple[str, Result]], floors: Floors) -> validators.Report:
+    """The version check (SG605) and the real programs over `results` and the rules' examples that need them
+    (SG605's against the site's floors, or Debian 12's when it names none)."""
+    versions.apply(results, floors)
+    versions.apply([r for code, r in examples if code == versions.RULE], floors or versions.EXAMPLE_FLOORS)
+    judged = [r for code, r in examples if code in validators.PROGRAM_RULES]
+    return validators.validate([*results, *judged], floors=floors)
+
+
+def check_programs_early(results: list[Result], *, files: int, example_rules: list[str],
+                         floors: Floors) -> validators.Report:
+    """In the worker: the snippet files (the first `files` results) and the rule examples after them."""
+    return programs_for(results[:files], list(zip(example_rules, results[files:], strict=True)), floors)
 
 
 def _file_problem(path: str, code: str, line: int, message: str) -> Result:

@@ -14,7 +14,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
 
 from snippetguard import cache
 from snippetguard.engine import Result
@@ -23,8 +25,12 @@ from snippetguard.model import Snippet
 MIN_BATCH = 16  # below this, a process costs more than it saves
 
 
-def _check_all(snippets: list[Snippet]) -> list[Result]:
-    return [cache.check(s) for s in snippets]
+Then = Callable[[list[Result]], Any]  # more work on the results in the worker (picklable: a module function)
+
+
+def _check_all(snippets: list[Snippet], then: Then | None = None) -> tuple[list[Result], Any]:
+    results = [cache.check(s) for s in snippets]
+    return results, then(results) if then is not None else None
 
 
 def _worth_a_process(count: int) -> bool:
@@ -39,18 +45,25 @@ def _worth_a_process(count: int) -> bool:
 
 
 class Batch:
-    """Start checking `snippets` now; `results()` returns them in order."""
+    """Start checking `snippets` now; `results()` returns them in order.
 
-    def __init__(self, snippets: list[Snippet]) -> None:
+    `then` runs in the worker on its results (e.g. the real programs), so that
+    work overlaps the caller's too; its return value is `extra` (None when the
+    worker was not used or failed: the caller then does that work itself).
+    """
+
+    def __init__(self, snippets: list[Snippet], then: Then | None = None) -> None:
         self.snippets = snippets
         self._pool: ProcessPoolExecutor | None = None
-        self._future: Future[list[Result]] | None = None
+        self._future: Future[tuple[list[Result], Any]] | None = None
         self.in_background = False
+        self.extra: Any = None
         todo = [s for s in snippets if not cache.known(s)]
         if _worth_a_process(len(todo)):
             try:
                 self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-                self._future = self._pool.submit(_check_all, todo)
+                # Everything goes to the worker when `then` needs it: it must see every result.
+                self._future = self._pool.submit(_check_all, snippets if then is not None else todo, then)
                 self.in_background = True
             except (OSError, RuntimeError, ValueError):
                 self._shutdown()
@@ -58,10 +71,11 @@ class Batch:
     def results(self) -> list[Result]:
         if self._future is not None:
             try:
-                for result in self._future.result():
+                done, self.extra = self._future.result()
+                for result in done:
                     cache.remember(result)
             except Exception:  # a dead or broken worker: check here instead (below)
-                pass
+                self.extra = None
             finally:
                 self._shutdown()
         return [cache.check(s) for s in self.snippets]

@@ -7,7 +7,11 @@ Links are written relative to the page's source file, so MkDocs validates them
 
 from __future__ import annotations
 
+import hashlib
+import html
 import posixpath
+import re
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +33,22 @@ FAMILIES = {
 PAGE_KIND = "page"  # examples that are macro calls, shown as Markdown
 
 
+def digest(text: str) -> str:
+    """The key a shown text is known by (the same as the site checker's)."""
+    return hashlib.sha256(text.rstrip("\n").encode("utf-8", "surrogatepass")).hexdigest()
+
+
+SUPPORTED_TITLES = {"nginx": "nginx", "caddy": "Caddy", "docker": "Docker Engine", "compose": "Docker Compose",
+                    "postgresql": "PostgreSQL"}
+
+
+def supported_versions(supported: Mapping[str, Any], note: str = "") -> str:
+    """The oldest versions the guide supports (from the site's configuration), as a table."""
+    rows = ["| Program | Oldest version this guide supports |", "| --- | --- |"]
+    rows.extend(f"| {SUPPORTED_TITLES.get(name, name)} | {value} |" for name, value in supported.items())
+    return "\n".join(rows) + ("\n\n" + note if note else "") + "\n"
+
+
 def link(from_src: str, target: str) -> str:
     """A Markdown link target to docs-relative `target` from the page at `from_src`."""
     path, _, anchor = target.partition("#")
@@ -45,23 +65,54 @@ def to(page_src: str, target: str, docs_dir: Path | None = None) -> str:
     return f"{SITE_URL}{path.removesuffix('.md')}/" + (f"#{anchor}" if anchor else "")
 
 
-def trust_mark(kind: str) -> str:
+PROGRAMS_MARK_RE = re.compile(r'<span class="sg-programs" data-sg="([0-9a-f]{64})">.*?</span>', re.DOTALL)
+
+
+def trust_mark(kind: str, key: str = "") -> str:
+    """What checked a snippet of `kind`. With `key` (the shown text's digest) the programs part is a
+    placeholder that `finish_trust_marks` fills in once the programs have run: which versions judged it."""
     info = KINDS[kind]
     count = len(rules_for(kind))
     parts = [f"parsed as {info.title}", *info.checks, f"{count} security rule{'s' if count != 1 else ''}"]
-    parts.extend(f"`{program}`" for program in checks_for(kind))
+    programs = checks_for(kind)
+    if key and programs:
+        parts.append(f'<span class="sg-programs" data-sg="{key}">{html.escape(", ".join(programs))}</span>')
+    else:
+        parts.extend(f"`{program}`" for program in programs)
     return " · ".join(parts)
+
+
+def finish_trust_marks(page_html: str, describe: Callable[[str], str | None]) -> str:
+    """Replace each programs placeholder with `describe(key)` (e.g. "nginx -t: nginx 1.31.3 and 1.22.1")."""
+    def fill(match: re.Match[str]) -> str:
+        text = describe(match.group(1))
+        return match.group(0) if text is None else f'<span class="sg-programs">{html.escape(text)}</span>'
+
+    return PROGRAMS_MARK_RE.sub(fill, page_html) if 'class="sg-programs"' in page_html else page_html
+
+
+def needs_badge(loaded: Loaded) -> str:
+    """"needs nginx ≥ 1.25.1" for a snippet that declares a newer program than the site supports."""
+    if not loaded.meta.requires:
+        return ""
+    needs = " and ".join(str(r) for r in loaded.meta.requires)
+    return (f'<span class="sg-needs" title="Older versions reject this example">:material-alert-circle-outline: '
+            f"needs {needs}</span>")
 
 
 def _meta_line(loaded: Loaded, page_src: str, *, download: bool, trust: bool = True,
                snippets: str = "snippets", plain: bool = False) -> str:
     target = link(page_src, snippets + "/" + loaded.rel)
     if plain:  # a site without md_in_html, attr_list and Material's icons: Markdown only
-        parts = [f"Checked: {trust_mark(loaded.kind)}"] if trust else []
+        parts = [f"needs {' and '.join(str(r) for r in loaded.meta.requires)}"] if loaded.meta.requires else []
+        parts += [f"Checked: {trust_mark(loaded.kind)}"] if trust else []
         parts += [f"[Download {posixpath.basename(loaded.rel)}]({target})"] if download else []
         return "*" + " · ".join(parts) + "*" if parts else ""
     items = [f'<span class="sg-trust" title="Checked when this site was built">:material-shield-check: '
-             f"Checked: {trust_mark(loaded.kind)}</span>"] if trust else []
+             f"Checked: {trust_mark(loaded.kind, digest(loaded.text))}</span>"] if trust else []
+    badge = needs_badge(loaded)
+    if badge:
+        items.insert(0, badge)
     if download:
         items.append(f"[:material-download: {posixpath.basename(loaded.rel)}]"
                      f"({target}){{ .sg-download download }}")

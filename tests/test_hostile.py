@@ -38,6 +38,8 @@ from snippetguard.cli import main
 from snippetguard.engine import MAX_SNIPPET_BYTES
 from snippetguard.model import Finding, Snippet
 from snippetguard.sources import Unreadable, decode
+from snippetguard.validators.nginx import NginxTest
+from snippetguard.validators.shell import ShellCheck
 
 from conftest import ROOT, build, copy_site
 
@@ -578,17 +580,21 @@ def _entries(cache: Path) -> list[Path]:
 @pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
 def test_a_killed_build_leaves_a_cache_the_next_build_reads(tmp_path: Path, sig: signal.Signals) -> None:
-    real = shutil.which("shellcheck")
-    if real is None or shutil.which("nginx") is None:
-        pytest.skip("needs shellcheck and nginx (the programs whose verdicts are cached)")
+    real, nginx_found = ShellCheck().locate(), NginxTest().locate()
+    assert real and nginx_found, "the pinned shellcheck and nginx come with the requirements"
     slow = tmp_path / "slow-bin"
     slow.mkdir()
-    (slow / "shellcheck").write_text(SLOW_SHELLCHECK.format(real=real))
+    (slow / "shellcheck").write_text(SLOW_SHELLCHECK.format(real=real[0]))
     (slow / "shellcheck").chmod(0o755)
+    # A plugin module (SNIPPETGUARD_PLUGINS) points the build at the slow shellcheck.
+    (slow / "slow_shellcheck.py").write_text(
+        "from snippetguard.validators.shell import ShellCheck\n"
+        f"ShellCheck.locate = lambda self: [{str(slow / 'shellcheck')!r}]\n")
     site = _fresh_site(tmp_path / "site")
     cache = tmp_path / "cache"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SNIPPETGUARD_CACHE_DIR": str(cache), "CI": "false",
-           "PATH": f"{slow}{os.pathsep}{os.environ.get('PATH', '')}"}
+           "SNIPPETGUARD_PLUGINS": "slow_shellcheck",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(slow), os.environ.get("PYTHONPATH", "")]))}
     env.pop("SNIPPETGUARD_PROGRAMS", None)
     log = (tmp_path / "killed.log").open("w")
     proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site / "site")],
@@ -618,13 +624,16 @@ def test_a_killed_build_leaves_a_cache_the_next_build_reads(tmp_path: Path, sig:
     results = cache / "results.sqlite"  # the pure-Python checks' cache: a damaged database is skipped
     if results.exists():
         results.write_bytes(b"not a database " * 64)
-    env["PATH"] = os.environ.get("PATH", "")
+    env.pop("SNIPPETGUARD_PLUGINS")
     again = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site / "site")],
                            cwd=site, env=env, capture_output=True, text=True, timeout=300)
     out = again.stdout + again.stderr
     assert again.returncode == 0, out[-3000:]
     assert "Traceback" not in out
-    hits = {m.group("name"): (int(m.group("n")), int(m.group("hits"))) for m in CACHE_LINE_RE.finditer(out)}
+    hits: dict[str, tuple[int, int]] = {}
+    for m in CACHE_LINE_RE.finditer(out):  # one line per build of a program (pinned, oldest supported): add up
+        n, h = hits.get(m.group("name"), (0, 0))
+        hits[m.group("name")] = (n + int(m.group("n")), h + int(m.group("hits")))
     assert "nginx -t" in hits, out[-3000:]
     # Every whole entry the killed build left is read; the damaged ones are misses, and whole again now.
     assert hits["nginx -t"][1] == len(nginx) - len(damaged), (hits, len(nginx))

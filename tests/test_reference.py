@@ -124,12 +124,10 @@ def test_explain_every_rule(code: str, capsys: pytest.CaptureFixture[str]) -> No
 @pytest.mark.parametrize("code", sorted(c for c, r in RULES.items() if any(e.kind in KINDS for e in r.insecure)))
 def test_every_rule_teaches_in_text_output(code: str) -> None:
     """The offending line with a caret under it, then why, fix and the rule's page: as ruff and shellcheck do."""
-    from snippetguard import validators
+    from snippetguard import examples, validators
 
     example = next(e for e in RULES[code].insecure if e.kind in KINDS)
-    result = check_snippet(Snippet(example.text, example.kind, "example"))
-    if code in validators.PROGRAM_RULES:
-        validators.validate([result], use_cache=False)
+    result = examples.judge(example.text, example.kind, programs=code in validators.PROGRAM_RULES)
     finding = next(f for f in result.all_findings() if f.rule == code)
     out = reporters.text([finding])
     lines = out.splitlines()

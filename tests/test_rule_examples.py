@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-import snippetguard
-from snippetguard import KINDS, RULES, validators
-from snippetguard.model import Finding, Snippet
+from snippetguard import KINDS, RULES, examples
+from snippetguard.model import Finding
 
 # Rules whose examples cannot be a snippet: raised by the engine on a crash or on bytes,
 # or by the site's macros. Each has its own tests (test_engine.py, test_site_build.py).
@@ -44,10 +43,8 @@ def test_every_rule_is_documented() -> None:
 
 
 def findings(text: str, kind: str) -> list[Finding]:
-    """Everything the build would report: pure-Python rules, then the real programs."""
-    result = snippetguard.check_snippet(Snippet(text, kind, "example"))
-    validators.validate([result], use_cache=False)
-    return result.all_findings()
+    """Everything the build would report: pure-Python rules, the version check, then the real programs."""
+    return examples.judge(text, kind).all_findings()
 
 
 @pytest.mark.parametrize(("code", "example"), cases("insecure"))

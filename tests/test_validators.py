@@ -406,7 +406,8 @@ def test_missing_program_under_ci_is_an_error(monkeypatch: pytest.MonkeyPatch, t
     with pytest.raises(ProgramMissing) as caught:
         validate(_two_nginx_one_caddy())
     message = str(caught.value)
-    assert "nginx for nginx -t (2 snippet(s)" in message and "caddy for caddy adapt (1 snippet(s)" in message
+    assert "nginx not found: 2 snippet(s) not checked by `nginx -t`" in message
+    assert "caddy not found: 1 snippet(s) not checked by `caddy adapt`" in message and "install: pip install" in message
     assert [m.program for m in caught.value.missing] == ["nginx", "caddy"]
 
 
@@ -428,7 +429,7 @@ def test_missing_program_locally_is_reported_once(monkeypatch: pytest.MonkeyPatc
 def test_ignore_directive_silences_a_program_finding() -> None:
     require("nginx")
     text = ("server {\n    listen 80;\n    location / {\n"
-            "        more_set_headers \"Server: x\";  # snippetguard: ignore[SG602] needs the headers-more module\n"
+            "        client_max_body_size 10X;  # snippetguard: ignore[SG602] shows a unit nginx does not know\n"
             "    }\n}\n")
     (result,) = results_for(Snippet(text, "nginx", "a.conf"))
     assert result.findings == []  # before the programs ran, SG602 is unjudged: not "silences nothing"

@@ -11,7 +11,7 @@ soon as the file is fixed.
           snippets_dir: snippets # under docs_dir
           kinds: [compose, env, shell, nginx, caddy, powershell]   # default: every kind
           fail_on: warning       # or "error": warning-level findings are logged, not fatal
-          supported_versions: {nginx: 1.22.1, caddy: 2.6.2}
+          supported_versions: {nginx: 1.22.1, caddy: 2.6.2}   # default: `extra: supported_versions:`
           trust_marks: true      # the "Checked: …" line under embedded snippets
           rules_reference: false # the rules_reference()/rules_table() macros, and the rules' self-test
           checklist: null        # e.g. security/checklist.yml for security_checklist()
@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +33,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
 import snippetguard  # noqa: F401  (registers kinds, rules and fixers)
-from snippetguard import reporters, sitecontent, validators
-from snippetguard.directives import strip_for_display
+from snippetguard import reporters, sitecontent, validators, versions
+from snippetguard.directives import PROGRAMS, strip_for_display
 from snippetguard.docsite import DocSite
 from snippetguard.model import Finding, Severity
 from snippetguard.registry import KINDS
 
 log = logging.getLogger("mkdocs.plugins.snippetguard")
-PROGRAMS = ("nginx", "caddy", "compose", "shellcheck")
+FLOOR_PROGRAMS = ("nginx", "caddy")  # the programs whose oldest supported build the validators also ask
 VERSION_RE = re.compile(r"[0-9]+(?:\.[0-9]+){0,3}")
 
 
@@ -57,7 +58,7 @@ class SupportedVersions(c.BaseConfigOption[dict[str, str]]):
             raise c.ValidationError("expected a mapping such as {nginx: 1.22.1, caddy: 2.6.2}")
         out: dict[str, str] = {}
         for program, version in value.items():
-            if program not in PROGRAMS:
+            if program not in PROGRAMS:  # also the versions a site may state for its readers (docker, …)
                 raise c.ValidationError(f"unknown program '{program}'; expected one of {', '.join(PROGRAMS)}")
             text = str(version).strip()
             if isinstance(version, bool) or not VERSION_RE.fullmatch(text):
@@ -107,13 +108,18 @@ class SnippetGuardPlugin(BasePlugin[SnippetGuardConfig]):
         docs_dir = Path(config["docs_dir"])
         kinds = frozenset(self.config.kinds) if self.config.kinds else None
         self.site = DocSite(docs_dir, docs_dir / self.snippets_uri, display_root=Path(config["config_file_path"]).parent,
-                            kinds=kinds, rule_examples=self.config.rules_reference,
-                            supported_versions=self.config.supported_versions)
+                            floors=self.floors(config), kinds=kinds, rule_examples=self.config.rules_reference)
         self.hidden = set()
         _ACTIVE[:] = [self]
         if self.config.macros:
             self._register_macros(config)
         return config
+
+    def floors(self, config: Any) -> versions.Floors:
+        """The oldest nginx and Caddy the site supports: the option, else `extra: supported_versions:` (where
+        a site's pages can show the same table)."""
+        supported = self.config.supported_versions or (config.get("extra") or {}).get("supported_versions") or {}
+        return versions.parse_floors(f"{name}={value}" for name, value in supported.items() if name in FLOOR_PROGRAMS)
 
     def _register_macros(self, config: Any) -> None:
         macros_plugin = config["plugins"].get("macros")
@@ -159,8 +165,12 @@ class SnippetGuardPlugin(BasePlugin[SnippetGuardConfig]):
         except validators.ProgramMissing as err:
             raise PluginError(f"snippetguard: {err}") from None
         for note in programs.notes():
-            # A missing program is worth a warning (strict builds fail on it) unless turned off on purpose.
-            (log.info if programs.disabled else log.warning)("snippetguard: %s", note)
+            # Shown like MkDocs' warnings but not counted by --strict: a program missing outside CI leaves
+            # examples "not checked", it does not make them wrong (under CI=true it failed above).
+            if programs.disabled:
+                log.info("snippetguard: %s", note)
+            else:
+                print(f"WARNING -  snippetguard: {note}", file=sys.stderr, flush=True)
         for line in programs.timings():
             log.info("snippetguard: %s", line)
         report = self.site.report()
@@ -188,6 +198,11 @@ class SnippetGuardPlugin(BasePlugin[SnippetGuardConfig]):
                 "Fix them (or declare a counter-example) and build again."
             )
         return env
+
+    def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        """Trust marks name the programs and versions that judged each example (known only after on_env)."""
+        assert self.site is not None
+        return sitecontent.finish_trust_marks(output, self.site.programs_text)
 
     def on_post_build(self, config: Any) -> None:
         """Downloads get the file as readers should use it: no region markers."""

