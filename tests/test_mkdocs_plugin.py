@@ -45,12 +45,17 @@ def test_options_are_validated() -> None:
             SnippetGuardPlugin.configured(**bad)
 
 
-def test_supported_versions_reach_the_site(tmp_path: Path) -> None:
-    """One place for the validators' version floors to read: the DocSite of the build."""
-    plugin = SnippetGuardPlugin.configured(supported_versions={"nginx": "1.22.1"}, kinds=["compose"])
-    plugin.on_config({"docs_dir": str(tmp_path), "config_file_path": str(tmp_path / "mkdocs.yml"), "plugins": {}})
-    assert plugin.site is not None and plugin.site.supported_versions == {"nginx": "1.22.1"}
+def test_supported_versions_become_the_validators_floors(tmp_path: Path) -> None:
+    """The option, else `extra: supported_versions:`; only nginx and Caddy have floors the validators ask."""
+    config = {"docs_dir": str(tmp_path), "config_file_path": str(tmp_path / "mkdocs.yml"), "plugins": {},
+              "extra": {"supported_versions": {"nginx": "1.24.0", "postgresql": "15"}}}
+    plugin = SnippetGuardPlugin.configured(supported_versions={"nginx": "1.22.1", "docker": "20.10"}, kinds=["compose"])
+    plugin.on_config(config)
+    assert plugin.site is not None and plugin.site.floors == {"nginx": (1, 22, 1)}
     assert plugin.site.kinds == frozenset({"compose"}) and plugin.site.rule_examples is False
+    fallback = SnippetGuardPlugin.configured()
+    fallback.on_config(config)
+    assert fallback.site is not None and fallback.site.floors == {"nginx": (1, 24, 0)}
 
 
 @pytest.mark.slow
