@@ -44,7 +44,7 @@ def _fix_text(result: Result) -> str:
         fixer = fixer_for(code, snippet.kind)
         assert fixer is not None
         try:
-            text = fixer.apply(text, by_code[code])
+            text = fixer.apply(snippet.kind, text, by_code[code])
         except CannotFix:
             continue
     return text

@@ -31,6 +31,11 @@ CASES = [
     ("SG101", "compose",
      "services:\n  db:\n    image: postgres:15-alpine\n    ports:\n    - 5432:5432\n",
      "services:\n  db:\n    image: postgres:15-alpine\n    ports:\n    - 127.0.0.1:5432:5432\n"),
+    ("SG101", "shell",
+     "docker run -d -p 5432:5432 postgres:15\ndocker run -d --publish=5433:5432 postgres:15\n"
+     "docker run -d -p \"0.0.0.0:5434:5432\" postgres:15  # backups\n",
+     "docker run -d -p 127.0.0.1:5432:5432 postgres:15\ndocker run -d --publish=127.0.0.1:5433:5432 postgres:15\n"
+     "docker run -d -p \"127.0.0.1:5434:5432\" postgres:15  # backups\n"),
     ("SG102", "compose",
      "services:\n  api:\n    image: desterlib/api\n    volumes:\n      - /srv/media:/media\n"
      "      - /srv/movies:/movies:rw  # films\n      - type: bind\n        source: /srv/music\n        target: /music\n",
@@ -96,7 +101,7 @@ def _counts(result: Result) -> Counter[str]:
 
 
 def test_every_fixer_is_tested() -> None:
-    assert {code for code, *_ in CASES} == set(FIXERS)
+    assert {(code, kind) for code, kind, *_ in CASES} == {(c, k) for c, f in FIXERS.items() for k in f.kinds}
     for code, fixer in FIXERS.items():
         assert isinstance(fixer, Fixer) and RULES[code].fixable and fixer.summary and fixer.kinds
 
@@ -158,7 +163,7 @@ def test_a_fix_that_adds_a_finding_is_undone(monkeypatch: pytest.MonkeyPatch) ->
     def harmful(text: str, spots: object) -> str:
         return text.replace("server_tokens on;", "server_tokens off;\n    return 301 https://$host$uri;")
 
-    monkeypatch.setitem(FIXERS, "SG407", Fixer("SG407", ("nginx",), "test", harmful))
+    monkeypatch.setitem(FIXERS, "SG407", Fixer("SG407", "test", {"nginx": harmful}))
     text = "server {\n    listen 80;\n    server_tokens on;\n}\n"
     outcome = fix_snippet(Snippet(text, "nginx", "s"))
     assert outcome.text == text and outcome.fixed == 0 and "SG402" in outcome.note
@@ -168,7 +173,7 @@ def test_cannot_fix_is_a_quiet_refusal(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(text: str, spots: object) -> str:
         raise CannotFix("no")
 
-    monkeypatch.setitem(FIXERS, "SG408", Fixer("SG408", ("nginx",), "test", refuse))
+    monkeypatch.setitem(FIXERS, "SG408", Fixer("SG408", "test", {"nginx": refuse}))
     text = "server {\n    listen 80;\n    autoindex on;\n}\n"
     assert fix_snippet(Snippet(text, "nginx", "s")).text == text
 

@@ -33,20 +33,34 @@ class CannotFix(Exception):
     """This finding (or this snippet) has no safe mechanical fix: it stays as it is, and reported."""
 
 
-@dataclass(frozen=True)
+FixFunction = Callable[[str, list[Spot]], str]
+
+
+@dataclass
 class Fixer:
+    """A rule's autofix: one function per snippet kind it can rewrite (a Compose file, a `docker run` line)."""
+
     code: str
-    kinds: tuple[str, ...]  # the snippet kinds this fixer can rewrite
     summary: str  # what it does, for the rules reference
-    apply: Callable[[str, list[Spot]], str]
+    by_kind: dict[str, FixFunction]
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(self.by_kind)
+
+    def apply(self, kind: str, text: str, spots: list[Spot]) -> str:
+        return self.by_kind[kind](text, spots)
 
 
-def fixer(code: str, *, kinds: tuple[str, ...], summary: str) -> Callable[[Callable[[str, list[Spot]], str]],
-                                                                      Callable[[str, list[Spot]], str]]:
-    def register(function: Callable[[str, list[Spot]], str]) -> Callable[[str, list[Spot]], str]:
-        if code in FIXERS:
-            raise ValueError(f"a fixer for {code} is registered twice")
-        FIXERS[code] = Fixer(code, kinds, summary, function)
+def fixer(code: str, *, kinds: tuple[str, ...], summary: str) -> Callable[[FixFunction], FixFunction]:
+    def register(function: FixFunction) -> FixFunction:
+        found = FIXERS.setdefault(code, Fixer(code, summary, {}))
+        if found.summary != summary:
+            found.summary = f"{found.summary}; {summary}"
+        for kind in kinds:
+            if kind in found.by_kind:
+                raise ValueError(f"a fixer for {code} in {kind} snippets is registered twice")
+            found.by_kind[kind] = function
         return function
 
     return register

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from snippetguard.fixes import CannotFix, Spot, edit_lines, fixer, replace_span
+from snippetguard.fixes.compose import loopback_port
 from snippetguard.kinds.shell import Command, ShellScript, Word, parse_shell
 from snippetguard.rules.shell import is_env_file
 
@@ -60,5 +61,19 @@ def env_file_mode(text: str, spots: list[Spot]) -> str:
         if not files or not all(is_env_file(w.text) for w in files):
             raise CannotFix("the command also changes files that are not .env files")
         return replace_span(line, start, end, "u=rwX,go=" if _recursive(command) else "600")
+
+    return edit_lines(text, spots, edit)
+
+
+PUBLISH_AT_RE = re.compile(r"""(?P<quote>["']?)(?P<spec>[0-9A-Za-z.:\[\]/-]+)(?P=quote)(?=\s|$|;|&|\|)""")
+
+
+@fixer("SG101", kinds=("shell",), summary="`docker run -p 127.0.0.1:5432:5432`")
+def published_port(text: str, spots: list[Spot]) -> str:
+    def edit(line: str, spot: Spot) -> str:
+        match = PUBLISH_AT_RE.match(line, spot.column - 1)
+        if match is None:
+            raise CannotFix("no port mapping at the finding's column")
+        return replace_span(line, match.start("spec"), match.end("spec"), loopback_port(match.group("spec")))
 
     return edit_lines(text, spots, edit)
