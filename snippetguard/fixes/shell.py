@@ -68,7 +68,7 @@ def env_file_mode(text: str, spots: list[Spot]) -> str:
 PUBLISH_AT_RE = re.compile(r"""(?P<quote>["']?)(?P<spec>[0-9A-Za-z.:\[\]/-]+)(?P=quote)(?=\s|$|;|&|\|)""")
 
 
-@fixer("SG101", kinds=("shell",), summary="`docker run -p 127.0.0.1:5432:5432`")
+@fixer("SG101", kinds=("shell",), summary="in `docker run`: `-p 127.0.0.1:5432:5432`")
 def published_port(text: str, spots: list[Spot]) -> str:
     def edit(line: str, spot: Spot) -> str:
         match = PUBLISH_AT_RE.match(line, spot.column - 1)
