@@ -131,14 +131,21 @@ def _rule_links(codes: tuple[str, ...], page_src: str, docs_dir: Path | None = N
     return ", ".join(f"[{c}]({to(page_src, RULES_PAGE + '#' + c.lower(), docs_dir)}) {RULES[c].title}" for c in codes)
 
 
+# Counter-examples get no copy button (Material skips code inside `.no-copy`). A warning in the
+# copied text would not protect anyone: pasted into a terminal, a comment line is dropped and
+# the command runs; pasted into a config file, the comment sits beside a working insecure setting.
+INSECURE_CLASSES = "insecure no-copy"
+NO_COPY_NOTE = "Copying is switched off for this example."
+
+
 def insecure_block(loaded: Loaded, page_src: str, *, title: str | None = None, lang: str | None = None,
                    docs_dir: Path | None = None) -> str:
     heading = title or "Do not use: this example is insecure"
     code = fence(loaded.text, lang or FENCE_LANG.get(loaded.kind, "text"), indent="    ")
     return (
-        f'\n!!! insecure "{heading}"\n'
+        f'\n!!! {INSECURE_CLASSES} "{heading}"\n'
         f"    Shown only so you can recognise the mistake. The build checks that it still triggers "
-        f"{_rule_links(loaded.expect, page_src, docs_dir)}.\n\n{code}\n"
+        f"{_rule_links(loaded.expect, page_src, docs_dir)}. {NO_COPY_NOTE}\n\n{code}\n"
     )
 
 
@@ -147,7 +154,7 @@ def _example_block(rule: Rule, text: str, kind: str, *, insecure: bool) -> str:
     lang = "markdown" if kind == PAGE_KIND else FENCE_LANG.get(kind, "text")
     code = fence(text.rstrip("\n"), lang, indent="    ")
     if insecure:
-        return f'!!! insecure "Insecure: triggers {rule.code}"\n{code}\n'
+        return f'!!! {INSECURE_CLASSES} "Insecure: triggers {rule.code}"\n{code}\n'
     return f'!!! success "Secure"\n{code}\n'
 
 

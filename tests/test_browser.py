@@ -30,6 +30,7 @@ import json
 import os
 import re
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from snippetguard.embed import EmbedError, known_regions, load
+from snippetguard.sitecontent import NO_COPY_NOTE
 
 from browser_support import (
     CHROMIUM,
@@ -182,10 +184,12 @@ def sessions(browser: Browser, base_url: str) -> Iterator[Callable[..., Session]
 class PageReport:
     path: str
     title: str
-    code_blocks: int
-    copy_buttons: int
+    code_blocks: int  # outside counter-examples
+    copy_buttons: int  # on those
     downloads: int
-    insecure: int
+    insecure: int  # counter-example boxes
+    insecure_blocks: int  # code blocks inside them
+    insecure_buttons: int  # copy buttons on those: must be none
 
 
 @dataclass
@@ -194,14 +198,21 @@ class Sweep:
     pages: dict[str, PageReport]
 
 
-COUNT_JS = f"""() => ({{
-  title: document.title,
-  code_blocks: document.querySelectorAll('pre > code').length,
-  copy_buttons: [...document.querySelectorAll('pre > code')].filter(
-      code => code.closest('pre').querySelector('{COPY_BUTTON}')).length,
-  downloads: document.querySelectorAll('a.sg-download').length,
-  insecure: document.querySelectorAll('.admonition.insecure, details.insecure').length,
-}})"""
+INSECURE_BOX = ".admonition.insecure, details.insecure"
+COUNT_JS = f"""() => {{
+  const codes = [...document.querySelectorAll('pre > code')];
+  const inBox = code => !!code.closest('{INSECURE_BOX}');
+  const button = code => !!code.closest('pre').querySelector('{COPY_BUTTON}');
+  return {{
+    title: document.title,
+    code_blocks: codes.filter(c => !inBox(c)).length,
+    copy_buttons: codes.filter(c => !inBox(c) && button(c)).length,
+    downloads: document.querySelectorAll('a.sg-download').length,
+    insecure: document.querySelectorAll('{INSECURE_BOX}').length,
+    insecure_blocks: codes.filter(inBox).length,
+    insecure_buttons: codes.filter(c => inBox(c) && button(c)).length,
+  }};
+}}"""
 
 
 @pytest.fixture(scope="module")
@@ -282,6 +293,40 @@ def test_search_finds_the_database_port_advice(sessions: Callable[..., Session])
     hrefs = _search(page, "5432")
     paths = [urlsplit(h).path for h in hrefs]  # results carry ?h=5432 and an anchor
     assert any(p.endswith("/security/database/") for p in paths), hrefs
+    session.assert_clean()
+
+
+NOT_GUIDE = ("/reference/", "/contributing/")  # for contributors, not for readers looking for help
+
+
+def _result_pages(page: Page, query: str) -> list[str]:
+    """The pages Material's search lists for `query`, best first, once it has finished."""
+    _search(page, query)
+    page.locator(".md-search-result__meta").filter(has_text=re.compile(r"\d+ matching")).wait_for()
+    hrefs = page.evaluate("""() => [...document.querySelectorAll('.md-search-result__item > a')]
+        .map(a => a.getAttribute('href'))""")
+    pages: list[str] = []
+    for href in hrefs:
+        path = urlsplit(href).path
+        if path not in pages:
+            pages.append(path)
+    return pages
+
+
+@pytest.mark.parametrize("query", ["exposed", "password", "rate limit"])
+def test_search_lands_on_the_guide_first(query: str, sessions: Callable[..., Session]) -> None:
+    session = sessions()
+    page = session.page()
+    session.open(page, "/")
+    pages = _result_pages(page, query)
+    guide = [p for p in pages if not p.startswith(NOT_GUIDE)]
+    assert len(guide) >= 2, f"{query!r}: too few guide pages found: {pages}"
+    assert not pages[0].startswith(NOT_GUIDE), f"{query!r}: the first result is not a guide page: {pages}"
+    first_other = next((i for i, p in enumerate(pages) if p.startswith(NOT_GUIDE)), len(pages))
+    late = [p for p in pages[first_other:] if not p.startswith(NOT_GUIDE)]
+    assert late == [], f"{query!r}: guide pages ranked below the reference or contributing pages: {pages}"
+    if query == "exposed":  # the word readers use when they fear the worst: the alert and the check
+        assert {"/", "/security/database/"} & set(pages[:3]), f"'exposed' does not lead to the check: {pages}"
     session.assert_clean()
 
 
@@ -370,6 +415,30 @@ def test_every_code_block_has_a_copy_button(sweep: Sweep) -> None:
     assert missing == {}, f"pages with code blocks lacking a copy button (buttons/blocks): {missing}"
 
 
+def test_counter_examples_have_no_copy_button(sweep: Sweep) -> None:
+    # Copying a "do not use" example is never what a reader should do; a warning inside the copied
+    # text would not help (a shell drops comments), so the button is not there at all.
+    boxed = {p: r.insecure_blocks for p, r in sweep.pages.items() if r.insecure_blocks}
+    assert sweep.pages["/security/database/"].insecure_blocks >= 1 and len(boxed) >= 2, boxed
+    offered = {p: r.insecure_buttons for p, r in sweep.pages.items() if r.insecure_buttons}
+    assert offered == {}, f"counter-examples with a copy button (page: buttons): {offered}"
+
+
+def test_a_counter_example_says_why_it_cannot_be_copied(sessions: Callable[..., Session]) -> None:
+    session = sessions()
+    page = session.page()
+    session.open(page, "/security/database/")
+    box = page.locator(f"article :is({INSECURE_BOX})").first
+    _reveal(page, box)
+    assert box.locator(COPY_BUTTON).count() == 0
+    assert NO_COPY_NOTE in box.inner_text(), box.inner_text()[:300]
+    box.locator("pre").first.hover()  # Material adds its buttons on load, not on hover: still none
+    assert box.locator(COPY_BUTTON).count() == 0
+    outside = page.locator("article div.highlight").filter(has_not=page.locator(INSECURE_BOX)).first
+    assert outside.locator(COPY_BUTTON).count() == 1, "the secure example beside it keeps its button"
+    session.assert_clean()
+
+
 # For each code block: the snippet file its download link names (the .sg-meta that follows it
 # in document order belongs to it), whether it is a counter-example, and its copy button.
 BLOCKS_JS = """() => {
@@ -378,13 +447,15 @@ BLOCKS_JS = """() => {
   for (const el of order) {
     if (el.matches('div.highlight')) {
       if (!el.querySelector('pre > code')) continue;
-      blocks.push({el, download: null, insecure: !!el.closest('.admonition.insecure, details.insecure')});
+      blocks.push({el, download: null, insecure: !!el.closest('.admonition.insecure, details.insecure'),
+                   text: el.querySelector('pre > code').textContent});
     } else if (blocks.length && blocks[blocks.length - 1].download === null) {
       const a = el.querySelector('a.sg-download');
       if (a) blocks[blocks.length - 1].download = new URL(a.getAttribute('href'), location.href).pathname;
     }
   }
-  return blocks.map((b, i) => { b.el.dataset.sgBlock = String(i); return {download: b.download, insecure: b.insecure}; });
+  return blocks.map((b, i) => { b.el.dataset.sgBlock = String(i);
+                                return {download: b.download, insecure: b.insecure, text: b.text}; });
 }"""
 
 # What hides a block: closed <details> (opened here) and unchosen tabs (their inputs' ids
@@ -477,8 +548,17 @@ def test_copy_buttons_copy_exactly_the_snippet(sweep: Sweep, sessions: Callable[
         for index, block in enumerate(blocks):
             if not (block["download"] or block["insecure"]):
                 continue  # a block written on the page itself: its button is checked above
-            copied = _copy(page, index)
             where = f"{path} block {index}"
+            if block["insecure"]:  # no button (checked above): what it shows must be a declared counter-example
+                shown = block["text"].rstrip("\n")
+                match = [key for key, text in counter.items() if text.rstrip("\n") == shown]
+                if not match:
+                    wrong.append(f"{where}: an insecure example that matches no counter-example file:\n{shown[:400]}")
+                if "--8<--" in shown or "snippetguard: expect" in shown:
+                    wrong.append(f"{where}: the example shows a region marker or an expect line")
+                found_insecure.update((path, rel) for rel, _ in match)
+                continue
+            copied = _copy(page, index)
             if copied is None:
                 wrong.append(f"{where}: no copy button")
                 continue
@@ -487,27 +567,20 @@ def test_copy_buttons_copy_exactly_the_snippet(sweep: Sweep, sessions: Callable[
                 continue
             if "--8<--" in copied or "snippetguard: expect" in copied:
                 wrong.append(f"{where}: the copy contains a region marker or an expect line")
-            if block["download"]:
-                rel = block["download"].split("/snippets/", 1)[-1]
-                try:
-                    versions = _shown_versions(snippets, rel)
-                except EmbedError as err:
-                    wrong.append(f"{where}: its download {rel} cannot be read: {err}")
-                    continue
-                match = [region for region, text in versions.items() if text == copied]
-                expanded = [region for region, text in versions.items() if "\t" in text and text.expandtabs(4) == copied]
-                if expanded and not match:
-                    tabs_expanded.append(f"{where}: {rel}")
-                    match = expanded
-                if not match:
-                    wrong.append(f"{where}: copy differs from {rel} and all its regions:\n{copied[:400]}")
-                found.update((path, rel, region) for region in match)
-            else:
-                match = [key for key, text in counter.items() if text == copied]
-                if not match:
-                    wrong.append(f"{where}: an insecure example whose copy matches no counter-example file:\n"
-                                 f"{copied[:400]}")
-                found_insecure.update((path, rel) for rel, _ in match)
+            rel = block["download"].split("/snippets/", 1)[-1]
+            try:
+                versions = _shown_versions(snippets, rel)
+            except EmbedError as err:
+                wrong.append(f"{where}: its download {rel} cannot be read: {err}")
+                continue
+            match = [region for region, text in versions.items() if text == copied]
+            expanded = [region for region, text in versions.items() if "\t" in text and text.expandtabs(4) == copied]
+            if expanded and not match:
+                tabs_expanded.append(f"{where}: {rel}")
+                match = expanded
+            if not match:
+                wrong.append(f"{where}: copy differs from {rel} and all its regions:\n{copied[:400]}")
+            found.update((path, rel, region) for region in match)
     assert wrong == [], "\n\n".join(wrong)
     missing = [k for k in KNOWN_BLOCKS if k not in found]
     assert missing == [], f"expected code blocks not found (page, file, region): {missing}"
@@ -665,6 +738,118 @@ def test_security_guide_has_no_horizontal_scroll_on_a_phone(sweep: Sweep, sessio
     session.assert_clean()
 
 
+# The v0.2.0 alert: the first thing on the home page, red, above the fold on a phone and a desktop.
+ALERT_JS = """() => {
+  const box = document.querySelector('article h1 + .admonition');
+  if (!box) return null;
+  const title = box.querySelector('.admonition-title');
+  const link = [...box.querySelectorAll('a')].find(a => a.href.includes('#check-your-install'));
+  return {classes: [...box.classList], border: getComputedStyle(box).borderLeftColor,
+          titleBottom: title.getBoundingClientRect().bottom, linkBottom: link ? link.getBoundingClientRect().bottom : null,
+          href: link ? new URL(link.href).pathname + new URL(link.href).hash : null,
+          text: box.innerText, height: innerHeight};
+}"""
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_home_page_opens_with_the_v020_alert(viewport: str, sessions: Callable[..., Session]) -> None:
+    options = {"viewport": PHONE, "is_mobile": True, "has_touch": True} if viewport == "phone" else {}
+    session = sessions(**options)
+    page = session.page()
+    session.open(page, "/")
+    alert = page.evaluate(ALERT_JS)
+    assert alert is not None, "the home page's first block after its title is not an admonition"
+    assert "danger" in alert["classes"], f"the alert is styled as {alert['classes']}, not as danger"
+    hue, saturation = hue_saturation(parse_rgb(alert["border"])[:3])
+    assert abs(hue) <= 20 and saturation >= 0.5, f"the alert's border {alert['border']} is not red"
+    assert alert["href"] == "/security/database/#check-your-install", alert["href"]
+    assert alert["titleBottom"] <= alert["height"], "the alert's title is below the fold"
+    if viewport == "desktop":  # on a phone the list is longer than a screen; the title is what must show
+        assert alert["linkBottom"] <= alert["height"], "the check-your-install button is below the fold"
+    for fact in ("5432", "every network interface", "no login", "/api/v1/logs", "password"):
+        assert fact in alert["text"], f"the alert does not mention {fact!r}"
+    session.assert_clean()
+
+
+def _svg_text_sizes(svg: Path) -> list[float]:
+    """Font size (SVG units) of every <text> in `svg`, from its <style> classes (the largest class wins)."""
+    source = svg.read_text(encoding="utf-8")
+    sizes = {m.group(1): float(m.group(2)) for m in
+             re.finditer(r"\.([\w-]+)\s*\{[^}]*?font-size:\s*([\d.]+)px", source)}
+    default = re.search(r"\btext\s*\{[^}]*?font-size:\s*([\d.]+)px", source)
+    out = []
+    for element in ET.fromstring(source).iter("{http://www.w3.org/2000/svg}text"):
+        own = [sizes[c] for c in element.get("class", "").split() if c in sizes]
+        size = max(own) if own else float(default.group(1)) if default else 16.0
+        out.append(size)
+    return out
+
+
+DIAGRAM_JS = """() => [...document.querySelectorAll('article img[src*="diagrams/deployment-options"]')]
+  .filter(img => img.checkVisibility())
+  .map(img => ({src: new URL(img.currentSrc || img.src).pathname, width: img.getBoundingClientRect().width}))"""
+MIN_TEXT_PX = 12  # the smallest text people read comfortably on a phone held at arm's length
+
+
+def test_the_deployment_diagram_is_readable_on_a_phone(site_dir: Path, sessions: Callable[..., Session]) -> None:
+    pages = sorted("/" + str(p.parent.relative_to(site_dir)) + "/" for p in site_dir.rglob("index.html")
+                   if "diagrams/deployment-options" in p.read_text(encoding="utf-8"))
+    assert len(pages) >= 2, f"the deployment diagram should be on at least two pages: {pages}"
+    phone = sessions(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    desktop = sessions()
+    for path in pages:
+        for session, name in ((phone, "phone"), (desktop, "desktop")):
+            page = session.page()
+            session.open(page, path)
+            shown = page.evaluate(DIAGRAM_JS)
+            assert len(shown) == 1, f"{path} ({name}): {len(shown)} deployment diagrams displayed: {shown}"
+            src, width = shown[0]["src"], shown[0]["width"]
+            svg = site_dir / src.lstrip("/")
+            view_width = float(re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+)', svg.read_text(encoding="utf-8")).group(1))
+            smallest = min(_svg_text_sizes(svg)) * width / view_width
+            if name == "phone":
+                assert src.endswith("-narrow.svg"), f"{path}: a phone is shown {src}"
+                assert smallest >= MIN_TEXT_PX, f"{path}: the diagram's smallest text is {smallest:.1f}px on a phone"
+            else:
+                assert not src.endswith("-narrow.svg"), f"{path}: a desktop is shown the phone layout"
+            page.close()
+    phone.assert_clean()
+    desktop.assert_clean()
+
+
+TABLES_JS = """width => {
+  const out = [];
+  for (const table of document.querySelectorAll('article table')) {
+    if (table.closest('.highlight')) continue;  // line-number tables of code blocks scroll by design
+    const r = table.getBoundingClientRect(), box = table.closest('.md-typeset__scrollwrap') || table.parentElement;
+    if (r.right > width + 1 || table.scrollWidth > box.clientWidth + 1)
+      out.push(`${table.rows[0] ? table.rows[0].innerText.slice(0, 60) : '?'} right=${Math.round(r.right)} ` +
+               `scroll=${table.scrollWidth} box=${box.clientWidth}`);
+  }
+  const cards = [...document.querySelectorAll('article .grid.cards > ul > li')].map(li => li.getBoundingClientRect());
+  return {tables: out, cards: cards.length, cardsOut: cards.filter(r => r.left < 0 || r.right > width + 1).length};
+}"""
+
+
+def test_tables_and_cards_fit_a_phone(sweep: Sweep, sessions: Callable[..., Session]) -> None:
+    """No column hides to the right of a phone's screen, on any page (tables stack into cards)."""
+    session = sessions(viewport=PHONE, is_mobile=True, has_touch=True)
+    cut: dict[str, Any] = {}
+    home: dict[str, Any] = {}
+
+    def measure(page: Page, path: str) -> None:
+        m = page.evaluate(TABLES_JS, PHONE["width"])
+        if m["tables"] or m["cardsOut"]:
+            cut[path] = m
+        if path == "/":
+            home.update(m)
+
+    session.visit_all([p for p in sweep.pages if p != "/404.html"], measure)
+    assert cut == {}, f"tables or cards wider than a {PHONE['width']}px phone: {cut}"
+    assert home.get("cards") == 3, f"the home page should offer its three choices as cards: {home}"
+    session.assert_clean()
+
+
 # -- screenshots ---------------------------------------------------------------------------------
 def test_screenshots_of_the_guide(sessions: Callable[..., Session]) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -685,7 +870,7 @@ def test_screenshots_of_the_guide(sessions: Callable[..., Session]) -> None:
         for stale in (index_shot, db_shot):  # an old run's file must not pass for this run's
             stale.unlink(missing_ok=True)
         page.screenshot(path=str(index_shot))
-        diagram = page.locator("article img[src*='diagrams/']").first
+        diagram = page.locator("article img[src*='diagrams/']").filter(visible=True).first
         if diagram.count():  # the deployment diagram is an SVG: does it read in dark mode too?
             diagram.screenshot(path=str(SCREENSHOTS / f"security-diagram-{name}.png"))
         session.open(page, "/security/database/")
@@ -694,11 +879,15 @@ def test_screenshots_of_the_guide(sessions: Callable[..., Session]) -> None:
         box.evaluate("el => el.scrollIntoView({block: 'center'})")
         page.wait_for_timeout(200)  # let Material's header settle after the scroll
         page.screenshot(path=str(db_shot))
-        for shot in (index_shot, db_shot):
+        home_shot = SCREENSHOTS / f"home-{name}.png"
+        home_shot.unlink(missing_ok=True)
+        session.open(page, "/")
+        page.screenshot(path=str(home_shot))  # the v0.2.0 alert must be in this picture
+        for shot in (index_shot, db_shot, home_shot):
             assert png_size(shot)[0] == width, f"{shot.name}: {png_size(shot)} is not {width} wide"
             # A blank page compresses to a few kB; a rendered page of text is far larger.
             assert shot.stat().st_size > 20_000, f"{shot.name} is only {shot.stat().st_size} bytes"
-        written += [index_shot, db_shot]
+        written += [index_shot, db_shot, home_shot]
         session.assert_clean()
     assert len({p.read_bytes() for p in written}) == len(written), "two screenshots are identical"
 

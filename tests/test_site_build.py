@@ -71,7 +71,7 @@ def test_downloads_have_no_region_markers_and_counter_examples_are_not_published
 
 def test_counter_examples_are_marked(built: Path) -> None:
     html = (built / "security" / "database" / "index.html").read_text(encoding="utf-8")
-    assert 'class="admonition insecure"' in html
+    assert 'class="admonition insecure no-copy"' in html  # a counter-example: red, and no copy button
     assert "sg-trust" in html  # the trust mark under checked examples
 
 

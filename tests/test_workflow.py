@@ -76,12 +76,15 @@ def test_jobs_install_what_they_run() -> None:
     jobs = _workflow()["jobs"]
     for name in ("test", "build"):
         job, text = jobs[name], _run_text(jobs[name])
-        assert job["container"] == "debian:12", name  # nginx 1.22 and Caddy 2.6, the oldest supported
+        image = job["container"]["image"] if isinstance(job["container"], dict) else job["container"]
+        assert image == "debian:12", name  # nginx 1.22 and Caddy 2.6, the oldest supported
         for package in ("python3", "python3-venv", "make", "nginx", "caddy", "openssl", "git"):
             assert re.search(rf"apt-get install[^\n]*(?:\\\n[^\n]*)*\b{re.escape(package)}\b", text), (name, package)
         assert any("actions/cache@" in s.get("uses", "") and "hashFiles('requirements.txt')" in s["with"]["key"]
                    for s in job["steps"]), f"{name}: cache pip keyed on requirements.txt"
     assert "chromium" in _run_text(jobs["test"])  # the browser tests
+    assert jobs["test"]["container"]["options"] == "--privileged"  # the network proofs' namespaces
+    assert "bash .ci/run" in _run_text(jobs["test"])  # .ci/run adds what the proofs need (iproute2, nftables, …)
     build_steps = jobs["build"]["steps"]
     assert any(s.get("run") == "make build" and s.get("env", {}).get("CI") == "true" for s in build_steps)
     assert any("upload-pages-artifact" in s.get("uses", "") for s in build_steps)

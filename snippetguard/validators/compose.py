@@ -1,8 +1,15 @@
-"""SG601: `docker compose config -q` on each Compose snippet, alone in an empty directory."""
+"""SG601: `docker compose config -q` on each Compose snippet, alone in an empty directory.
+
+An override file (`compose/*.override.yml`, after Docker's own `docker-compose.override.yml`)
+is incomplete by design: it adds settings to services another file defines. It is checked
+merged onto a stub base that gives each of its services an image and nothing else, so Compose
+judges everything the override itself says.
+"""
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import shutil
 import subprocess
@@ -13,6 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from snippetguard.interpolation import resolve
 from snippetguard.kinds import yamlnodes as y
+from snippetguard.model import Snippet
 from snippetguard.registry import ParseError
 from snippetguard.validators.base import (
     Counters,
@@ -82,6 +90,27 @@ def stage(text: str, directory: Path) -> str:
     return text
 
 
+OVERRIDE_SUFFIXES = (".override.yml", ".override.yaml")
+# Appended to the text Compose reads (so it is part of the cache key): same line numbers, and an
+# override's verdict can never be served for the same text in a file that is not one.
+OVERRIDE_MARK = "\n# (checked by snippetguard as an override file)\n"
+
+
+def is_override(path: str) -> bool:
+    return path.lower().endswith(OVERRIDE_SUFFIXES)
+
+
+def stub_base(text: str) -> str:
+    """A Compose file defining each service of the override `text` with a placeholder image only."""
+    try:
+        root = y.compose_document(text)
+    except ParseError:
+        root = None
+    names = [key.value for key, _ in y.pairs(y.get(root, "services"))] if root is not None else []
+    services = "".join(f"  {json.dumps(name)}:\n    image: snippetguard/override-base\n" for name in names)
+    return "services:\n" + services if services else "services: {}\n"
+
+
 def error_line(text: str, message: str) -> int:
     """The snippet line a Compose error message is about (Compose names paths, rarely lines)."""
     match = YAML_LINE_RE.search(message)
@@ -149,6 +178,9 @@ class ComposeConfig(OneProcessPerSnippet):
 
     version_args = ("version", "--short")
 
+    def prepare(self, snippet: Snippet) -> str | None:
+        return snippet.text + OVERRIDE_MARK if is_override(snippet.path) else snippet.text
+
     # Compose merges several -f files into one project, so each snippet gets its own process.
     def check_one(self, command: list[str], job: Job, counters: Counters) -> Verdict:
         # An empty directory of its own: Compose reads `.env` beside the file, and none may be picked up by accident.
@@ -156,8 +188,12 @@ class ComposeConfig(OneProcessPerSnippet):
         try:
             compose_file = Path(workdir, "compose.yaml")
             compose_file.write_text(stage(job.text, Path(workdir)), encoding="utf-8")
-            argv = [*command, "-f", str(compose_file), "--project-directory", workdir, "-p", "snippetguard",
-                    "config", "-q"]
+            files = ["-f", str(compose_file)]
+            if job.text.endswith(OVERRIDE_MARK):
+                base = Path(workdir, "base.yaml")
+                base.write_text(stub_base(job.text), encoding="utf-8")
+                files = ["-f", str(base), *files]
+            argv = [*command, *files, "--project-directory", workdir, "-p", "snippetguard", "config", "-q"]
             env = minimal_env(workdir, {**dummy_environment(job.text), "COMPOSE_PROJECT_NAME": "snippetguard"})
             try:
                 out = run(argv, cwd=workdir, env=env, counters=counters)

@@ -3,5 +3,5 @@
 # mails that output to you if the system can send mail.
 count=$(awk '$9 == 429' /var/log/nginx/desterlib.access.log | wc -l)
 if [ "$count" -gt 100 ]; then
-  echo "DesterLib: $count requests refused with 429 (Too many requests) in today's access log"
+  echo "DesterLib: $count requests refused with 429 (Too Many Requests) in nginx's current access log"
 fi

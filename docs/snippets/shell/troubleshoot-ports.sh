@@ -1,0 +1,15 @@
+# --8<-- [start:who]
+# Which container publishes port 3001, and which program listens on it.
+docker ps --filter publish=3001 --format '{{.Names}}  {{.Ports}}'
+sudo ss -ltnp 'sport = :3001'
+# --8<-- [end:who]
+# --8<-- [start:published]
+# Where Docker publishes each container's ports (run on the server).
+docker port desterlib-api
+docker port desterlib-postgres
+# --8<-- [end:published]
+# --8<-- [start:remote]
+# From another machine on your network: use your server's address.
+nc -zv 192.168.1.10 3001
+nc -zv 192.168.1.10 5432
+# --8<-- [end:remote]

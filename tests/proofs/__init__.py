@@ -1,0 +1,1 @@
+"""Proofs: tests that run the guide's procedures, as published, against real components."""
