@@ -23,6 +23,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from snippetguard.cachedir import cache_dir
 from snippetguard.engine import Result, check_snippet, make_finding, settle
 from snippetguard.model import Snippet
 from snippetguard.registry import KINDS, RULES
@@ -33,8 +34,7 @@ FORMAT = "1"
 
 
 def cache_root() -> Path:
-    configured = os.environ.get("SNIPPETGUARD_CACHE_DIR")
-    return Path(configured) if configured else Path.cwd() / ".cache" / "snippetguard"
+    return cache_dir()
 
 
 @cache

@@ -6,14 +6,17 @@ Exit status: 0 no findings, 1 findings, 2 usage or internal error.
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import sys
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from snippetguard import reporters, validators, versions
-from snippetguard.classify import kind_for_path
+from snippetguard import __version__, reporters, validators, versions
+from snippetguard.autofix import fix_snippet
+from snippetguard.classify import kind_for_path, repository_kind
 from snippetguard.engine import Result, check_snippet, meta
 from snippetguard.model import Finding, Snippet
 from snippetguard.registry import KINDS, RULES
@@ -45,29 +48,100 @@ def _in_snippets_folder(path: Path) -> bool:
     return "snippets" in path.parts
 
 
-def collect(paths: list[str], kind: str | None) -> tuple[list[Result], int]:
+def _head(path: Path) -> Callable[[], str]:
+    def read() -> str:
+        try:
+            with path.open("rb") as handle:
+                return handle.read(8192).decode("utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    return read
+
+
+def _kind_of(path: Path, only_known: bool) -> str | None:
+    """The kind to check a file as; None to skip it; "?" to let the file's name decide (SG002 when it cannot).
+
+    Without --only-known every file named or found is a snippet candidate, as in a snippets folder.
+    With it (a repository's files, as pre-commit passes them), a file outside a snippets folder is
+    checked only when it is recognisably of a kind (`classify.repository_kind`).
+    """
+    if not only_known:
+        return "?"
+    if _in_snippets_folder(path):
+        return "?" if kind_for_path(path, _head(path)()) else None
+    return repository_kind(path, _head(path))
+
+
+@dataclass(frozen=True)
+class Target:
+    path: Path
+    kind: str | None  # None: decided from the file's name and text
+
+
+def targets(paths: list[str], kind: str | None, only_known: bool = False) -> list[Target]:
     files, missing = _files(paths)
     if missing:
         raise FileNotFoundError(", ".join(missing))
-    results: list[Result] = []
-    checked_files = 0
+    out: list[Target] = []
     for path, explicit in files:
-        shown = str(path)
-        guessed = kind if kind is not None else kind_for_path(path)
-        if guessed is None and not explicit and not _in_snippets_folder(path):
-            continue  # a folder walk skips files that are not snippets (images, CSS, ...)
-        if guessed == "" and kind is None:
-            continue  # declared plain text
-        checked_files += 1
+        if kind is not None:
+            out.append(Target(path, kind))
+            continue
+        decided = _kind_of(path, only_known)
+        if decided is None or decided == "":
+            continue  # not a snippet here, or declared plain text
+        if decided == "?":
+            guessed = kind_for_path(path)
+            if guessed == "" or (guessed is None and not explicit and not _in_snippets_folder(path)):
+                continue
+            out.append(Target(path, None))
+        else:
+            out.append(Target(path, decided))
+    return out
+
+
+def collect(paths: list[str], kind: str | None, only_known: bool = False) -> tuple[list[Result], int]:
+    results: list[Result] = []
+    chosen = targets(paths, kind, only_known)
+    for target in chosen:
+        shown = str(target.path)
         try:
-            snippet = read_snippet(path, shown, kind)
+            snippet = read_snippet(target.path, shown, target.kind)
         except Unreadable as err:
             empty = Snippet("", "json", shown)
             # meta() clamps the line to the (empty) text: put back the line of the first bad byte.
             results.append(Result(empty, [replace(meta(empty, "SG008", 1, 1, str(err)), line=err.line)]))
             continue
         results.append(check_snippet(snippet))
-    return results, checked_files
+    return results, len(chosen)
+
+
+def fix(paths: list[str], kind: str | None, only_known: bool, *, write: bool) -> tuple[int, int, list[str]]:
+    """Apply the safe fixes; returns (findings fixed, files changed, unified diffs)."""
+    fixed = changed = 0
+    diffs: list[str] = []
+    for target in targets(paths, kind, only_known):
+        try:
+            raw = target.path.read_bytes()
+            snippet = read_snippet(target.path, str(target.path), target.kind)
+        except (OSError, Unreadable):
+            continue  # reported by the check that follows
+        outcome = fix_snippet(snippet)
+        if outcome.note:
+            print(f"snippetguard: {target.path}: {outcome.note}", file=sys.stderr)
+        if outcome.text == snippet.text:
+            continue
+        fixed += outcome.fixed
+        changed += 1
+        diffs.append("".join(difflib.unified_diff(snippet.text.splitlines(keepends=True),
+                                                  outcome.text.splitlines(keepends=True),
+                                                  fromfile=f"a/{target.path}", tofile=f"b/{target.path}")))
+        if write:
+            text = outcome.text.replace("\n", "\r\n") if b"\r\n" in raw else outcome.text
+            bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
+            target.path.write_bytes((bom + text).encode("utf-8"))
+    return fixed, changed, diffs
 
 
 def run_programs(results: list[Result], floors: dict[str, tuple[int, ...]] | None = None) -> list[str]:
@@ -81,7 +155,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"snippetguard: {err}", file=sys.stderr)
         return 2
-    results, files = collect(args.paths, args.kind)
+    if args.diff:
+        fixed, changed, diffs = fix(args.paths, args.kind, args.only_known, write=False)
+        for diff in diffs:
+            sys.stdout.write(diff)
+        print(f"snippetguard: would fix {fixed} finding(s) in {changed} file(s)", file=sys.stderr)
+        return 1 if changed else 0
+    if args.fix:
+        fixed, changed, _ = fix(args.paths, args.kind, args.only_known, write=True)
+        print(f"snippetguard: fixed {fixed} finding(s) in {changed} file(s)", file=sys.stderr)
+    results, files = collect(args.paths, args.kind, args.only_known)
     versions.apply(results, floors)
     notes = [] if args.no_programs else run_programs(results, floors)
     findings: list[Finding] = sorted(
@@ -110,10 +193,11 @@ def cmd_rules(args: argparse.Namespace) -> int:
     rules = sorted(RULES.values(), key=lambda r: r.code)
     if args.format == "json":
         print(json.dumps([{"code": r.code, "title": r.title, "severity": r.severity.value, "kinds": list(r.kinds),
-                           "url": r.url} for r in rules], indent=2))
+                           "fixable": r.fixable, "url": r.url} for r in rules], indent=2))
     else:
         for r in rules:
-            print(f"{r.code}  {r.severity.value:<7}  {r.title}  [{', '.join(r.kinds)}]")
+            fixable = "  (fixable)" if r.fixable else ""
+            print(f"{r.code}  {r.severity.value:<7}  {r.title}  [{', '.join(r.kinds)}]{fixable}")
     return 0
 
 
@@ -128,11 +212,18 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="snippetguard", description="Lint documentation snippets for insecure patterns.")
+    p.add_argument("--version", action="version", version=f"snippetguard {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="check snippet files, folders and Markdown files")
     check.add_argument("--format", choices=FORMATS, default="text")
     check.add_argument("--kind", choices=sorted(k for k in KINDS), help="force a kind for every file")
     check.add_argument("--no-programs", action="store_true", help="skip the real programs (nginx -t, caddy, ...)")
+    check.add_argument("--only-known", action="store_true",
+                       help="check only files recognisable as snippets (by name, folder or first lines) and skip "
+                            "the rest silently, as pre-commit passes every file")
+    check.add_argument("--fix", action="store_true",
+                       help="rewrite the findings that have one safe fix, then report what is left")
+    check.add_argument("--diff", action="store_true", help="show the fixes --fix would make, change nothing")
     check.add_argument("--floor", action="append", metavar="PROGRAM=VERSION",
                        help="the oldest version you support, e.g. --floor nginx=1.22.1 --floor caddy=2.6.2: newer "
                             "syntax must be declared (SG605), and the system's own build is asked too "

@@ -58,11 +58,16 @@ class SiteReport:
 
 class DocSite:
     def __init__(self, docs_dir: Path, snippets_dir: Path, *, display_root: Path | None = None,
-                 floors: Floors | None = None) -> None:
+                 floors: Floors | None = None, kinds: frozenset[str] | None = None,
+                 rule_examples: bool = True) -> None:
         self.docs_dir = docs_dir
         self.floors: Floors = dict(floors or {})  # oldest nginx/Caddy the site supports: also asked, and SG605
         self.snippets_dir = snippets_dir
         self.display_root = display_root or Path.cwd()
+        # None: every kind, and a block of unknown kind is an error; a set: only these kinds are checked.
+        self.kinds = kinds
+        # The rules' own examples are checked where the site publishes them (its rules reference).
+        self.rule_examples = rule_examples
         self.known: dict[str, Known] = {}
         self.file_results: dict[str, Result] = {}
         self.page_findings: dict[str, list[Finding]] = {}  # macro errors, unrendered calls, misplaced counter-examples
@@ -116,9 +121,11 @@ class DocSite:
             except OSError as err:
                 self.file_results[rel] = _file_problem(shown, "SG008", 1, f"cannot read: {err}")
                 continue
+            if not self._selected(snippet.kind):
+                continue
             pending.append((rel, snippet))
             self._index_file(rel, shown, snippet.text)
-        examples = self._rule_examples()
+        examples = self._rule_examples() if self.rule_examples else []
         self._pending_files = [rel for rel, _ in pending]
         # The worker also runs the version check and the real programs on these, while pages render.
         then = partial(check_programs_early, files=len(pending), example_rules=[r.code for r, _, _, _ in examples],
@@ -139,6 +146,9 @@ class DocSite:
         rest = results[len(self._pending_files):]
         self.examples = [(rule, line, insecure, result)
                          for (rule, line, insecure, _), result in zip(self._pending_examples, rest, strict=True)]
+
+    def _selected(self, kind: str) -> bool:
+        return self.kinds is None or kind in self.kinds
 
     def _index_file(self, rel: str, shown: str, raw: str) -> None:
         counter = any(d.verb == "expect" for d in parse_directives(raw))
@@ -220,7 +230,8 @@ class DocSite:
             line = origin_fence.line if origin_fence else fence.line
             parent = Snippet(rendered if origin_fence is None else source, "markdown", page)
             nested = Nested(fence.text, line + 1, fence.indent + 1, fence.lang)
-            results.extend(result_cache.check(snippet) for snippet in nested_snippets(parent, [nested]))
+            results.extend(result_cache.check(snippet) for snippet in nested_snippets(parent, [nested])
+                           if self._selected(snippet.kind))
         self.page_findings[src_path] = findings
         self.page_results[src_path] = results
         self.page_blocks[src_path] = blocks

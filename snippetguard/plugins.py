@@ -1,4 +1,4 @@
-"""Import every kind and rule module once, so adding a plugin is adding a file.
+"""Import every kind, rule and fixer module once, so adding a plugin is adding a file.
 
 Extra rule modules outside the package (a project's own rules, or a test that
 injects a broken rule) are named in SNIPPETGUARD_PLUGINS, comma-separated.
@@ -12,7 +12,7 @@ import pkgutil
 
 
 def load_all() -> None:
-    for package_name in ("snippetguard.kinds", "snippetguard.rules"):
+    for package_name in ("snippetguard.kinds", "snippetguard.rules", "snippetguard.fixes"):
         package = importlib.import_module(package_name)
         for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
             if not info.name.startswith("_"):

@@ -52,6 +52,11 @@ class Rule:
     reads: str = "parsed"  # "parsed": the kind's parse result; "text": the snippet's text
 
     @property
+    def fixable(self) -> bool:
+        """`snippetguard check --fix` can rewrite this rule's findings (a fixer is registered for it)."""
+        return self.code in FIXERS
+
+    @property
     def anchor(self) -> str:
         return self.code.lower()
 
@@ -72,6 +77,7 @@ class Kind:
 
 RULES: dict[str, Rule] = {}
 KINDS: dict[str, Kind] = {}
+FIXERS: dict[str, Any] = {}  # rule code -> its autofix; snippetguard/fixes/ registers them, one module per family
 
 
 def _as_examples(value: Example | Iterable[Example]) -> tuple[Example, ...]:

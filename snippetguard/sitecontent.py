@@ -20,7 +20,7 @@ import yaml
 
 from snippetguard import proofs
 from snippetguard.embed import FENCE_LANG, Loaded, fence
-from snippetguard.registry import KINDS, RULES, Rule, rules_for
+from snippetguard.registry import FIXERS, KINDS, RULES, RULES_PAGE, SITE_URL, Rule, rules_for
 from snippetguard.validators import checks_for
 
 FAMILIES = {
@@ -58,6 +58,15 @@ def link(from_src: str, target: str) -> str:
     path, _, anchor = target.partition("#")
     rel = posixpath.relpath(path, posixpath.dirname(from_src) or ".")
     return rel + (f"#{anchor}" if anchor else "")
+
+
+def to(page_src: str, target: str, docs_dir: Path | None = None) -> str:
+    """A link to docs-relative `target`: relative when the site has that page (MkDocs then checks it), else
+    to the page on snippetguard's published site (another site has no DesterLib guide or rules page)."""
+    path, _, anchor = target.partition("#")
+    if docs_dir is None or (docs_dir / path).is_file():
+        return link(page_src, target)
+    return f"{SITE_URL}{path.removesuffix('.md')}/" + (f"#{anchor}" if anchor else "")
 
 
 PROGRAMS_MARK_RE = re.compile(r'<span class="sg-programs" data-sg="([0-9a-f]{64})">.*?</span>', re.DOTALL)
@@ -137,28 +146,39 @@ def needs_badge(loaded: Loaded) -> str:
             f"needs {needs}</span>")
 
 
-def _meta_line(loaded: Loaded, page_src: str, *, download: bool, proof_site: ProofSite | None = None) -> str:
+def _meta_line(loaded: Loaded, page_src: str, *, download: bool, trust: bool = True,
+               snippets: str = "snippets", plain: bool = False, proof_site: ProofSite | None = None) -> str:
+    target = link(page_src, snippets + "/" + loaded.rel)
+    if plain:  # a site without md_in_html, attr_list and Material's icons: Markdown only
+        parts = [f"needs {' and '.join(str(r) for r in loaded.meta.requires)}"] if loaded.meta.requires else []
+        parts += [f"Checked: {trust_mark(loaded.kind)}"] if trust else []
+        parts += [f"[Download {posixpath.basename(loaded.rel)}]({target})"] if download else []
+        return "*" + " · ".join(parts) + "*" if parts else ""
     items = [f'<span class="sg-trust" title="Checked when this site was built">:material-shield-check: '
-             f"Checked: {trust_mark(loaded.kind, digest(loaded.text))}</span>"]
+             f"Checked: {trust_mark(loaded.kind, digest(loaded.text))}</span>"] if trust else []
     badge = needs_badge(loaded)
     if badge:
         items.insert(0, badge)
     items.extend(proven_marks(loaded, page_src, proof_site))
     if download:
         items.append(f"[:material-download: {posixpath.basename(loaded.rel)}]"
-                     f"({link(page_src, 'snippets/' + loaded.rel)}){{ .sg-download download }}")
+                     f"({target}){{ .sg-download download }}")
     return '<div class="sg-meta" markdown>\n' + " · ".join(items) + "\n</div>"
 
 
 def embed_block(loaded: Loaded, page_src: str, *, title: str | None = None, hl_lines: str | None = None,
-                lang: str | None = None, proof_site: ProofSite | None = None) -> str:
-    """`proof_site`: where the proof records are, for the Proven mark (none: no mark)."""
+                lang: str | None = None, trust: bool = True, snippets: str = "snippets", plain: bool = False,
+                proof_site: ProofSite | None = None) -> str:
+    """A snippet as a fence, with its trust mark (what was checked; what proved it, when `proof_site` says
+    where the proof records are) and download link below it."""
     code = fence(loaded.text, lang or FENCE_LANG.get(loaded.kind, "text"), title=title, hl_lines=hl_lines)
-    return f"\n{code}\n{_meta_line(loaded, page_src, download=True, proof_site=proof_site)}\n"
+    meta = _meta_line(loaded, page_src, download=True, trust=trust, snippets=snippets, plain=plain,
+                      proof_site=proof_site)
+    return f"\n{code}\n{meta}\n"
 
 
-def _rule_links(codes: tuple[str, ...], page_src: str) -> str:
-    return ", ".join(f"[{c}]({link(page_src, 'reference/rules.md#' + c.lower())}) {RULES[c].title}" for c in codes)
+def _rule_links(codes: tuple[str, ...], page_src: str, docs_dir: Path | None = None) -> str:
+    return ", ".join(f"[{c}]({to(page_src, RULES_PAGE + '#' + c.lower(), docs_dir)}) {RULES[c].title}" for c in codes)
 
 
 # Counter-examples get no copy button (Material skips code inside `.no-copy`). A warning in the
@@ -168,13 +188,14 @@ INSECURE_CLASSES = "insecure no-copy"
 NO_COPY_NOTE = "Copying is switched off for this example."
 
 
-def insecure_block(loaded: Loaded, page_src: str, *, title: str | None = None, lang: str | None = None) -> str:
+def insecure_block(loaded: Loaded, page_src: str, *, title: str | None = None, lang: str | None = None,
+                   docs_dir: Path | None = None) -> str:
     heading = title or "Do not use: this example is insecure"
     code = fence(loaded.text, lang or FENCE_LANG.get(loaded.kind, "text"), indent="    ")
     return (
         f'\n!!! {INSECURE_CLASSES} "{heading}"\n'
         f"    Shown only so you can recognise the mistake. The build checks that it still triggers "
-        f"{_rule_links(loaded.expect, page_src)}. {NO_COPY_NOTE}\n\n{code}\n"
+        f"{_rule_links(loaded.expect, page_src, docs_dir)}. {NO_COPY_NOTE}\n\n{code}\n"
     )
 
 
@@ -187,14 +208,17 @@ def _example_block(rule: Rule, text: str, kind: str, *, insecure: bool) -> str:
     return f'!!! success "Secure"\n{code}\n'
 
 
-def rule_markdown(rule: Rule, page_src: str, level: int = 3) -> str:
+def rule_markdown(rule: Rule, page_src: str, level: int = 3, docs_dir: Path | None = None) -> str:
     kinds = ", ".join(rule.kinds) if rule.kinds != ("*",) else "every kind"
+    fixer = FIXERS.get(rule.code)
+    fixable = (f" · Fixable with `snippetguard check --fix` ({', '.join(fixer.kinds)}): {fixer.summary}"
+               if rule.fixable and fixer is not None else "")
     out = [
         f"{'#' * level} {rule.code} · {rule.title} {{ #{rule.anchor} }}",
         "",
         f'<span class="sg-badge sg-{rule.severity.value}">{rule.severity.value}</span> '
         f"Applies to: {kinds} · Explained in: [{rule.guide.split('#')[0].removesuffix('.md')}]"
-        f"({link(page_src, rule.guide)})",
+        f"({to(page_src, rule.guide, docs_dir)}){fixable}",
         "",
         f"**Why it matters.** {rule.why}",
         "",
@@ -212,23 +236,23 @@ def family_of(rule: Rule) -> str:
     return rule.code[2]
 
 
-def rules_reference(page_src: str) -> str:
+def rules_reference(page_src: str, docs_dir: Path | None = None) -> str:
     out: list[str] = []
     for digit, (title, _) in FAMILIES.items():
         members = [r for r in sorted(RULES.values(), key=lambda r: r.code) if family_of(r) == digit]
         if not members:
             continue
         out.append(f"## {title} {{ #sg{digit}xx }}\n")
-        out.extend(rule_markdown(r, page_src) for r in members)
+        out.extend(rule_markdown(r, page_src, docs_dir=docs_dir) for r in members)
     return "\n".join(out)
 
 
-def rules_table(page_src: str, family: str = "") -> str:
+def rules_table(page_src: str, family: str = "", docs_dir: Path | None = None) -> str:
     digits = [d for d, (_, name) in FAMILIES.items() if not family or name == family]
     rows = ["| Code | Rule | Severity |", "| --- | --- | --- |"]
     for rule in sorted(RULES.values(), key=lambda r: r.code):
         if family_of(rule) in digits:
-            target = link(page_src, "reference/rules.md#" + rule.anchor)
+            target = to(page_src, RULES_PAGE + "#" + rule.anchor, docs_dir)
             rows.append(f"| [{rule.code}]({target}) | {rule.title} | {rule.severity.value} |")
     return "\n".join(rows) + "\n"
 
@@ -241,19 +265,19 @@ class ChecklistError(Exception):
     pass
 
 
-def load_checklist(docs_dir: Path) -> list[dict[str, Any]]:
-    data = yaml.safe_load((docs_dir / CHECKLIST_FILE).read_text(encoding="utf-8"))
+def load_checklist(docs_dir: Path, file: str = CHECKLIST_FILE) -> list[dict[str, Any]]:
+    data = yaml.safe_load((docs_dir / file).read_text(encoding="utf-8"))
     if not isinstance(data, list):
-        raise ChecklistError(f"{CHECKLIST_FILE} must be a list of groups")
+        raise ChecklistError(f"{file} must be a list of groups")
     return data
 
 
-def checklist_problems(docs_dir: Path) -> list[str]:
+def checklist_problems(docs_dir: Path, file: str = CHECKLIST_FILE) -> list[str]:
     """Cross-checks: every item has a section; every security rule is named by an item."""
     problems: list[str] = []
     named: set[str] = set()
     ids: set[str] = set()
-    for group in load_checklist(docs_dir):
+    for group in load_checklist(docs_dir, file):
         for item in group.get("items", []):
             ident = item.get("id", "?")
             if ident in ids:
@@ -271,9 +295,9 @@ def checklist_problems(docs_dir: Path) -> list[str]:
     return problems
 
 
-def checklist(docs_dir: Path, page_src: str) -> str:
+def checklist(docs_dir: Path, page_src: str, file: str = CHECKLIST_FILE) -> str:
     out: list[str] = []
-    for group in load_checklist(docs_dir):
+    for group in load_checklist(docs_dir, file):
         out.append(f"## {group['group']}\n")
         for item in group.get("items", []):
             rules = item.get("rules", [])

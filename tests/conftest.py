@@ -66,6 +66,34 @@ def build(site: Path, *extra: str, env: dict[str, str] | None = None, timeout: i
     )
 
 
+# pip's and pre-commit's words for "the package registry cannot be reached"
+NETWORK_ERRORS = re.compile(r"NewConnectionError|Failed to establish|Temporary failure in name resolution|"
+                            r"Could not find a version that satisfies|No matching distribution|ConnectTimeout")
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid", *args], cwd=repo,
+                          check=True, capture_output=True, text=True, timeout=60).stdout
+
+
+def repository_copy(tmp_path: Path) -> Path:
+    """This repository as committed plus the working tree's changes, committed in a clone (never built in place)."""
+    copy = tmp_path / "snippetguard-repo"
+    subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(copy)], check=True, timeout=120,
+                   capture_output=True)
+    listed = subprocess.run(["git", "ls-files", "--modified", "--others", "--exclude-standard"], cwd=ROOT,
+                            check=True, capture_output=True, text=True).stdout.split()
+    for rel in listed:
+        if (ROOT / rel).is_file():
+            (copy / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / rel, copy / rel)
+        else:
+            (copy / rel).unlink(missing_ok=True)  # deleted in the working tree
+    git(copy, "add", "-A")
+    git(copy, "commit", "--quiet", "--allow-empty", "-m", "working tree under test")
+    return copy
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     return copy_site(tmp_path)

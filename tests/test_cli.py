@@ -90,7 +90,8 @@ def test_rules_json_lists_every_rule() -> None:
     code, out = run("rules", "--format", "json")
     assert code == 0
     rules = json.loads(out)
-    assert all(set(r) == {"code", "title", "severity", "kinds", "url"} for r in rules)
+    assert all(set(r) == {"code", "title", "severity", "kinds", "fixable", "url"} for r in rules)
+    assert {r["code"] for r in rules if r["fixable"]} >= {"SG101", "SG102", "SG301", "SG302", "SG407", "SG408"}
     assert {"SG101", "SG201"} <= {r["code"] for r in rules}
 
 

@@ -106,7 +106,8 @@ def test_workflow_is_valid_and_its_shell_passes_snippetguard() -> None:
 def test_pre_commit_files() -> None:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     (hook,) = hooks
-    assert hook["id"] == "snippetguard" and hook["entry"] == "snippetguard check" and hook["language"] == "python"
+    assert hook["id"] == "snippetguard" and hook["entry"] == "snippetguard check --only-known"
+    assert hook["language"] == "python" and hook["types"] == ["text"]
     config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     ids = {h["id"] for repo in config["repos"] for h in repo["hooks"]}
     assert {"snippetguard", "ruff"} <= ids

@@ -16,7 +16,7 @@ not run a program for an unchanged snippet.
 
 Environment:
   SNIPPETGUARD_PROGRAMS=0     run no program (benchmarks); `checks_for` then names none
-  SNIPPETGUARD_CACHE_DIR=dir  where verdicts are cached (default ./.cache/snippetguard)
+  SNIPPETGUARD_CACHE_DIR=dir  where verdicts are cached (default: the user's cache folder, cachedir.py)
   CI=true                     a missing program raises `ProgramMissing` instead of being reported
 
 Versions: the pinned build of each program (from its PyPI package) is asked first.

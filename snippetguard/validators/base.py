@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from snippetguard import programs
+from snippetguard.cachedir import cache_dir
 from snippetguard.model import Snippet
 
 CACHE_FORMAT = "1"  # bump when the cache file layout changes
@@ -277,8 +278,7 @@ class Cache:
 
     @staticmethod
     def default_root() -> Path:
-        configured = os.environ.get("SNIPPETGUARD_CACHE_DIR")
-        return Path(configured) if configured else Path.cwd() / ".cache" / "snippetguard"
+        return cache_dir()
 
     @staticmethod
     def key(validator: Validator, version: str, job: Job) -> str:
