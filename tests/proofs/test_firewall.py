@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pytest
 
-from proofs._proof_standin import proof  # noqa: F401 - the fixture; H1's conftest provides it after the merge
 from proofs.components import published
 from proofs.netlab import CONTAINER, GATEWAY, Lab, fresh_lab, sh, wait_for
 
@@ -163,7 +162,7 @@ MUTATIONS = {
 }
 
 
-def test_docker_user_rule_keeps_the_port_on_the_lan(tmp_path: Path, proof) -> None:  # noqa: F811
+def test_docker_user_rule_keeps_the_port_on_the_lan(tmp_path: Path, proof) -> None:
     checks = []
     with fresh_lab() as lab:  # the page's warning first: an INPUT-chain deny does not protect the port
         home(lab, tmp_path / "bypass")
@@ -198,7 +197,7 @@ def test_docker_user_rule_keeps_the_port_on_the_lan(tmp_path: Path, proof) -> No
                  checks=checks)
 
 
-def test_boot_unit_rule_is_the_same_rule(tmp_path: Path, proof) -> None:  # noqa: F811
+def test_boot_unit_rule_is_the_same_rule(tmp_path: Path, proof) -> None:
     with fresh_lab() as lab:
         home(lab, tmp_path)
         argv = unit_exec_start()
@@ -216,7 +215,7 @@ def test_boot_unit_rule_is_the_same_rule(tmp_path: Path, proof) -> None:  # noqa
                  checks=[f"{k}: {v}" for k, v in got.items()] + ["after ExecStop: internet open again"])
 
 
-def test_nftables_table_keeps_the_port_on_the_lan(tmp_path: Path, proof) -> None:  # noqa: F811
+def test_nftables_table_keeps_the_port_on_the_lan(tmp_path: Path, proof) -> None:
     with fresh_lab() as lab:
         home(lab, tmp_path)
         lab.nft("host", nft_ruleset())

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from proofs._proof_standin import proof  # noqa: F401 - the fixture; H1's conftest provides it after the merge
 from proofs.components import (
     DB_PASSWORD,
     DOMAIN,
@@ -134,7 +133,7 @@ def login_proof(make: Callable[[Lab, Path, str], Proxy], text: str, broken: str,
     return [*checks, "mutation 'login line removed' makes the login-required check fail"]
 
 
-def test_nginx_login(tmp_path: Path, node_modules: None, proof) -> None:  # noqa: F811
+def test_nginx_login(tmp_path: Path, node_modules: None, proof) -> None:
     text = published(NGINX_LOGIN)
     broken = text.replace("    auth_request /internal/authelia/authz;\n", "")
     checks = login_proof(nginx_login, text, broken, tmp_path)
@@ -143,7 +142,7 @@ def test_nginx_login(tmp_path: Path, node_modules: None, proof) -> None:  # noqa
                  checks=checks)
 
 
-def test_caddy_login(tmp_path: Path, node_modules: None, proof) -> None:  # noqa: F811
+def test_caddy_login(tmp_path: Path, node_modules: None, proof) -> None:
     text = published(CADDY_LOGIN)
     broken = re.sub(r"\tforward_auth 127\.0\.0\.1:9091 \{.*?\n\t\}\n", "", text, flags=re.S)
     checks = login_proof(caddy_login, text, broken, tmp_path)
@@ -221,7 +220,7 @@ LAN_CHECKS: dict[str, Callable[[Proxy], str]] = {
 }
 
 
-def test_lan_entrance(tmp_path: Path, node_modules: None, proof) -> None:  # noqa: F811
+def test_lan_entrance(tmp_path: Path, node_modules: None, proof) -> None:
     text = published(NGINX_LAN)
     with fresh_lab() as lab:
         px = nginx_lan(lab, clean_dir(tmp_path / "published"), text)

@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pytest
 
-from proofs._proof_standin import proof  # noqa: F401 - the fixture; H1's conftest provides it after the merge
 from proofs.components import (
     DB_PASSWORD,
     DOMAIN,
@@ -297,7 +296,7 @@ def run_mutations(make: Callable[[Lab, Path, str], Proxy], original: str, table:
     return done
 
 
-def test_nginx_reverse_proxy(tmp_path: Path, node_modules: None, proof) -> None:  # noqa: F811
+def test_nginx_reverse_proxy(tmp_path: Path, node_modules: None, proof) -> None:
     checks, versions = [], []
     for build in builds():
         with fresh_lab() as lab:
@@ -312,7 +311,7 @@ def test_nginx_reverse_proxy(tmp_path: Path, node_modules: None, proof) -> None:
                  checks=checks)
 
 
-def test_caddy_reverse_proxy(tmp_path: Path, node_modules: None, proof) -> None:  # noqa: F811
+def test_caddy_reverse_proxy(tmp_path: Path, node_modules: None, proof) -> None:
     checks, versions = [], []
     for build in builds():
         with fresh_lab() as lab:
@@ -395,7 +394,7 @@ def run_check_commands(px: Proxy) -> list[str]:
     return outputs
 
 
-def test_check_commands_print_what_the_page_says(tmp_path: Path, node_modules: None, proof) -> None:  # noqa: F811
+def test_check_commands_print_what_the_page_says(tmp_path: Path, node_modules: None, proof) -> None:
     results = {}
     for name, make, text in (("nginx", nginx_proxy, published(NGINX_SITE)), ("caddy", caddy_proxy, published(CADDYFILE))):
         with fresh_lab() as lab:
