@@ -14,11 +14,13 @@ nothing is reported.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from snippetguard.directives import PROGRAMS, metadata, parse_requirement
 from snippetguard.engine import Result, make_finding, settle
+from snippetguard.kinds import caddy as caddy_kind
+from snippetguard.kinds import nginx as nginx_kind
 from snippetguard.kinds.caddy import Caddyfile, parse_caddy
 from snippetguard.kinds.caddy import Directive as CaddyDirective
 from snippetguard.kinds.nginx import Directive as NginxDirective
@@ -44,13 +46,32 @@ class Feature:
     column: int = 1
 
 
+def _nginx_matches(key: str, d: NginxDirective) -> bool:
+    """Whether directive `d` is what a `DIRECTIVE_SINCE` key names: `name`, `name argument`,
+    `name $variable` (any variable), `upstream name [argument]` (inside an upstream block)."""
+    words = key.split()
+    if words[0] == "upstream":
+        if d.parent is None or d.parent.name != "upstream":
+            return False
+        words = words[1:]
+    name, *argument = words
+    variants = (name, *(f"{prefix}_{name}" for prefix in VARIANT_PREFIXES)) if name in WITH_VARIANTS else (name,)
+    if d.name not in variants:
+        return False
+    if not argument or argument[0] in ("on", "off"):  # `http2 on`: the directive itself is new
+        return True
+    if argument[0] == "$variable":
+        return any("$" in a for a in d.args)
+    return argument[0] in d.args
+
+
 def _nginx(conf: NginxConf) -> Iterator[Feature]:
     lines = conf.text.split("\n")
     for d in conf.walk():
-        for label, since, test in NGINX_SINCE:
-            if test(d):
+        for key, since in nginx_kind.DIRECTIVE_SINCE.items():
+            if _nginx_matches(key, d):
                 column = lines[d.line - 1].find(d.name) + 1 if 0 < d.line <= len(lines) else 1
-                yield Feature("nginx", since, label, d.line, max(1, column))
+                yield Feature("nginx", since, f"`{key}`", d.line, max(1, column))
 
 
 def _walk_caddy(directives: Iterable[CaddyDirective]) -> Iterator[CaddyDirective]:
@@ -59,27 +80,29 @@ def _walk_caddy(directives: Iterable[CaddyDirective]) -> Iterator[CaddyDirective
         yield from _walk_caddy(d.block or [])
 
 
+def _caddy_matches(key: str, d: CaddyDirective) -> bool:
+    """`name`, `name argument`, or `parent name` (a subdirective: `servers trusted_proxies`)."""
+    first, *rest = key.split()
+    if not rest:
+        return d.name.text == first
+    if d.name.text == first:
+        return rest[0] in {a.text for a in d.args}
+    return d.name.text == rest[0] and d.parent is not None and d.parent.name.text == first
+
+
 def _caddy(caddyfile: Caddyfile) -> Iterator[Feature]:
-    blocks = [site.directives for site in caddyfile.sites] + [s.directives for s in caddyfile.snippets.values()]
+    blocks = [caddyfile.global_options or []] + [site.directives for site in caddyfile.sites]
+    blocks += [s.directives for s in caddyfile.snippets.values()]
     for directives in blocks:
         for d in _walk_caddy(directives):
-            since = CADDY_SINCE.get(d.name.text)
-            if since is not None:
-                yield Feature("caddy", since, f"`{d.name.text}`", d.name.line, d.name.column)
+            for key, since in caddy_kind.DIRECTIVE_SINCE.items():
+                if _caddy_matches(key, d):
+                    yield Feature("caddy", since, f"`{key}`", d.name.line, d.name.column)
 
 
-# nginx changelog: https://nginx.org/en/CHANGES ("http2" directive 1.25.1; "resolve" in upstream server 1.27.3)
-NGINX_SINCE: tuple[tuple[str, Version, Callable[[NginxDirective], bool]], ...] = (
-    ("`http2 on`", (1, 25, 1), lambda d: d.name == "http2"),
-    ("`resolve` on an upstream `server`", (1, 27, 3),
-     lambda d: d.name == "server" and d.parent is not None and d.parent.name == "upstream" and "resolve" in d.args),
-    ("`http3` and `quic`", (1, 25, 0), lambda d: d.name in ("http3", "quic_retry", "quic_gso", "quic_host_key")
-     or (d.name == "listen" and "quic" in d.args)),
-)
-# Caddy docs, caddyserver.com/docs/caddyfile/directives/basic_auth: "Prior to v2.8.0, this directive was named basicauth"
-CADDY_SINCE: dict[str, Version] = {
-    "basic_auth": (2, 8, 0),
-}
+# The first versions come from the kinds' own tables (nginx's change log, Caddy's tags; cited there).
+WITH_VARIANTS = frozenset({"ssl_certificate_cache", "ssl_conf_command"})  # also proxy_…, grpc_…, uwsgi_…
+VARIANT_PREFIXES = ("proxy", "grpc", "uwsgi")
 
 
 def features(kind: str, text: str) -> list[Feature]:

@@ -176,3 +176,28 @@ def test_caddy_json_error_lines_are_read() -> None:
     assert (problem.line, problem.message) == (2, "caddy adapt: unrecognized directive: reverse_proxi")
     old = "Error: adapting config using caddyfile: Caddyfile:2: unrecognized directive: reverse_proxi"
     assert caddy_validator.parse_error("a\nb\n", old).line == 2
+
+
+@pytest.mark.parametrize(("kind", "text", "floor", "line"), [
+    ("nginx", "upstream api {\n    zone api 64k;\n    resolver 127.0.0.53;\n    server api.lan:3001 resolve;\n}\n",
+     (1, 22, 1), 3),
+    ("nginx", "server {\n    listen 443 quic reuseport;\n    http3 on;\n}\n", (1, 24, 0), 2),
+    ("caddy", "{\n\tservers {\n\t\ttrusted_proxies static 10.0.0.0/8\n\t}\n}\n\nmedia.example.com {\n"
+              "\treverse_proxy 127.0.0.1:3001\n}\n", (2, 6, 2), 3),
+    ("caddy", "media.example.com {\n\tbasic_auth argon2id {\n\t\tbob $argon2id$v=19$m=47104,t=1,p=1$c2FsdA$aGFzaA\n"
+              "\t}\n\treverse_proxy 127.0.0.1:3001\n}\n", (2, 8, 0), 2),
+])
+def test_dated_syntax_from_the_kinds_tables(kind: str, text: str, floor: tuple[int, ...], line: int) -> None:
+    result = check_snippet(Snippet(text, kind, "x"))
+    versions.apply([result], {kind: floor})
+    assert ("SG605", line) in {(f.rule, f.line) for f in result.all_findings()}
+
+
+@pytest.mark.parametrize(("kind", "text"), [
+    ("nginx", "server {\n    listen 443 ssl;\n    ssl_reject_handshake on;\n    proxy_ssl_conf_command Options -x;\n}\n"),
+    ("caddy", "media.example.com {\n\tforward_auth 127.0.0.1:9091 {\n\t\turi /api/verify\n\t}\n"
+              "\treverse_proxy 127.0.0.1:3001\n}\n"),
+])
+def test_syntax_older_than_the_floor_is_quiet(kind: str, text: str) -> None:
+    result = check_snippet(Snippet(text, kind, "x"))
+    assert versions.apply([result], DEBIAN) == 0
