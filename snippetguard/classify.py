@@ -167,6 +167,11 @@ def repository_kind(path: str | PurePath, head: Callable[[], str]) -> str | None
         return "shell"
     if suffix == ".ps1":
         return "powershell"
+    if name in ("daemon.json", "dockerd.json"):
+        return "daemon"
+    if suffix in UNIT_SUFFIXES or (suffix == ".conf" and p.parent.name.lower().endswith(
+            tuple(s + ".d" for s in UNIT_SUFFIXES))):
+        return "systemd"  # a unit, or a drop-in such as docker.service.d/override.conf
     if folders & NGINX_SITE_PLACES or (suffix == ".conf" and folders & NGINX_PLACES) or name == "nginx.conf":
         return "nginx"
     if suffix == ".conf":

@@ -43,6 +43,10 @@ NGINX_SERVER = "server {\n    listen 80;\n}\n"
     ("caddy/Caddyfile.hardened", "", "caddy"),
     ("site.caddy", "", "caddy"),
     ("install.ps1", "", "powershell"),
+    ("etc/docker/daemon.json", "", "daemon"),
+    ("config/settings.json", '{"hosts": ["tcp://0.0.0.0:2375"]}', None),  # any other JSON is left alone
+    ("etc/systemd/system/docker.service.d/override.conf", "", "systemd"),
+    ("deploy/desterlib-firewall.service", "", "systemd"),
     ("docs/index.md", "", "markdown"),
     ("README", "Hello\n", None),
     ("src/main.py", "", None),
