@@ -209,6 +209,8 @@ def test_powershell_secret_near_misses(text: str) -> None:
     ("nginx", "location / {\n    proxy_pass http://admin:s3cretPassw0rd@127.0.0.1:3001;\n}\n", 2),
     ("yaml", "jobs:\n  a:\n    steps:\n      - run: echo hi\nurl: amqp://guest:guest@rabbit:5672/\n", 5),
     ("shell", "docker run -e DATABASE_URL=postgresql://app:postgres@db/app desterlib/api:0.2.0\n", 1),
+    ("daemon", '{\n  "registry-mirrors": ["https://bob:hunter2hunter2@mirror.lan"]\n}\n', 2),
+    ("systemd", '[Service]\nEnvironment="HTTPS_PROXY=http://bob:hunter2hunter2@proxy.lan:3128"\n', 2),
 ])
 def test_url_password_in_every_kind(kind: str, text: str, line: int) -> None:
     assert ("SG205", line) in fired(text, kind)
@@ -220,6 +222,7 @@ def test_url_password_in_every_kind(kind: str, text: str, line: int) -> None:
     ("shell", "curl https://user:<token>@git.example.com/x\n"),
     ("shell", "curl https://api.example.com/v1/x\n"),
     ("powershell", "$url = \"postgresql://desterlib:$($env:DB_PASSWORD)@localhost/db\"\n"),
+    ("systemd", '[Service]\nEnvironment="HTTPS_PROXY=http://proxy.lan:3128"\n'),
 ])
 def test_url_password_near_misses(kind: str, text: str) -> None:
     assert "SG205" not in codes(text, kind)

@@ -161,7 +161,7 @@ def _ps_command(command: Token | None, args: list[Item]) -> tuple[str, Token] | 
 
 # Every kind but Markdown pages: a page's own text includes its output blocks (`text`), which show what
 # programs print, and its code blocks are checked as their own kinds.
-URL_KINDS = ("env", "compose", "shell", "powershell", "nginx", "caddy", "yaml", "json")
+URL_KINDS = ("env", "compose", "shell", "powershell", "nginx", "caddy", "yaml", "json", "daemon", "systemd")
 
 
 @rule(
