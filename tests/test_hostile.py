@@ -41,7 +41,7 @@ from snippetguard.sources import Unreadable, decode
 from snippetguard.validators.nginx import NginxTest
 from snippetguard.validators.shell import ShellCheck
 
-from conftest import ROOT, build, copy_site
+from conftest import ROOT, build, copy_proof_records, copy_site
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hostile"
 GITHUB_TOKEN = "ghp_R4nd0mL00k1ngT0k3nV4lu3abcdefghij123"  # a well-formed fake, as in the rule's own example
@@ -541,6 +541,7 @@ def _copy_repo(dest: Path) -> Path:
             shutil.copytree(src, dest / name, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(src, dest / name)
+    copy_proof_records(dest)
     return dest
 
 
