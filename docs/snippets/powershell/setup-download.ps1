@@ -5,8 +5,8 @@ Invoke-WebRequest -UseBasicParsing -Uri 'https://raw.githubusercontent.com/Deste
 # 2. Read it before it runs on your machine.
 notepad $Script
 
-# 3. Run it. The first line allows scripts for this PowerShell window only;
-#    Unblock-File records that you have read and trust this one file.
-Set-ExecutionPolicy -Scope Process -ExecutionPolicy RemoteSigned
+# 3. Run it, once you have read it. The first line allows scripts for this
+#    PowerShell window only; Unblock-File records that you trust this one file.
+Set-ExecutionPolicy -Scope Process -ExecutionPolicy RemoteSigned -Force
 Unblock-File $Script
 & $Script

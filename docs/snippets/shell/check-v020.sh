@@ -8,6 +8,7 @@ sudo ss -tlnp | grep ':5432'
 # lsof -nP -iTCP:5432 -sTCP:LISTEN
 # --8<-- [end:port]
 # --8<-- [start:password]
+cd ~/.desterlib
 # 3. Which account does the stack use, and is its password the default? This
 #    prints the password's length, never the password itself.
 docker exec desterlib-postgres sh -c '

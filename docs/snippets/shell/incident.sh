@@ -31,20 +31,26 @@ docker compose ps -a
 grep -iE 'authentication failed|FATAL|ERROR' ~/desterlib-incident/compose.log
 # Database accounts at the time: anything you did not create is a sign of intrusion.
 cat ~/desterlib-incident/roles.txt
-# Who changed the settings or cleared the logs (the API logs requests only at debug level,
-# so often nothing is found; see the proxy's access log instead).
-grep -iE 'settings|logs' ~/desterlib-incident/api-logs/combined.log
+# When the settings were changed or the log file emptied: the API logs "Settings
+# updated" and "Logs cleared", with the time but not who (it logs requests only at
+# debug level; the proxy's access log shows who). compose.log keeps these lines even
+# if the log file was emptied.
+grep -E 'Settings updated|Logs cleared' ~/desterlib-incident/compose.log ~/desterlib-incident/api-logs/combined.log
 # --8<-- [end:review]
 # --8<-- [start:images]
 cd ~/.desterlib
 # Secrets baked into the API image: files a build copied in from the install
-# folder. A fresh container of the image, not the running one, is searched.
-docker compose run --rm --no-deps --entrypoint sh api -c 'find /app -name node_modules -prune -o \( -name "*.sql" -o -name "*.gpg" -o -name "*.log" -o -name ".env" \) -print'
+# folder. A fresh container of the image, not the running one, is searched
+# (dependencies and DesterLib's own database migrations, *.sql, are skipped).
+docker compose run --rm --no-deps --entrypoint sh api -c 'find /app \( -name node_modules -o -path /app/apps/api/prisma/migrations \) -prune -o \( -name "*.sql" -o -name "*.gpg" -o -name "*.log" -o -name ".env" -o -name docker-compose.yml \) -print'
 # --8<-- [end:images]
 # --8<-- [start:rebuild]
 cd ~/.desterlib
 # DESTRUCTIVE: removes the containers AND the database volume.
 # Only with a backup from before the incident at hand.
 docker compose down -v
+# A new, empty database, and the API's container created but not started
+# (the restore procedure starts it once the data is back).
 docker compose up -d --wait postgres
+docker compose create api
 # --8<-- [end:rebuild]
