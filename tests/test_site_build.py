@@ -207,3 +207,17 @@ def _wait_for(log: Path, needle: str, seconds: float) -> None:
             return
         time.sleep(0.3)
     pytest.fail(f"'{needle}' did not appear:\n{log.read_text()[-3000:]}")
+
+
+def test_supported_versions_are_stated_on_the_install_page(built: Path) -> None:
+    """The floor from mkdocs.yml, visibly, beside the current releases the examples are also checked with."""
+    import yaml
+
+    from snippetguard import programs
+
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nplugins:")[0])
+    floors = config["extra"]["supported_versions"]
+    page = (built / "getting-started" / "installation" / "index.html").read_text(encoding="utf-8")
+    table = page[page.index('id="supported-versions"'):]
+    for program in ("nginx", "caddy"):
+        assert f"<td>{floors[program]}</td>" in table and f"<td>{programs.pinned_version(program)}</td>" in table

@@ -151,7 +151,7 @@ def macros_for(env: Any) -> dict[str, Callable[..., str]]:
 
     return {
         "snippet": snippet,
-        "supported_versions": supported_versions,
+        "supported_versions_table": supported_versions,
         "proof_report": proof_report,
         "insecure_example": insecure_example,
         "rules_reference": rules_reference,
