@@ -32,7 +32,17 @@ from proofs.components import (
     start_nginx,
     substitute,
 )
-from proofs.netlab import GATEWAY, LAN_CLIENT, LAN_HOST, WAN_HOST, Lab, docker_host, fresh_lab, wait_for
+from proofs.netlab import (
+    GATEWAY,
+    LAN_CLIENT,
+    LAN_HOST,
+    WAN_CLIENT,
+    WAN_HOST,
+    Lab,
+    docker_host,
+    fresh_lab,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.proof, pytest.mark.slow]
 
@@ -114,6 +124,19 @@ def check_portal(px: Proxy) -> str:
     return "https://auth.example.com/ reaches the login portal"
 
 
+def check_portal_limit(px: Proxy) -> str:
+    """nginx only: the portal is rate-limited, and its refusals reach the site's error log, the file
+    the monitoring page's fail2ban jail reads (its stock nginx-limit-req expression, <HOST> filled in)."""
+    flood = px.ask("a", path="/", host_header="auth.example.com", sni="auth.example.com", count=40)
+    statuses = [r.get("status") for r in flood]
+    assert 429 in statuses, f"the portal was never rate-limited: {statuses}"
+    stock = re.compile(r'\[[a-z]+\] \d+#\d+: \*\d+ limiting requests, excess: [\d\.]+ by zone "(?:[^"]+)", client: '
+                       + re.escape(WAN_CLIENT["a"]) + r", server: auth\.example\.com,")
+    error_log = (px.workdir / "error-site.log").read_text(encoding="utf-8", errors="replace")
+    assert stock.search(error_log), f"the portal's refusals are not in the site's error log:\n{error_log[-800:]}"
+    return "the portal answers 429 to a flood, and the refusals are in the site's error log for fail2ban"
+
+
 LOGIN_CHECKS: dict[str, Callable[[Proxy], str]] = {
     "login-required": check_login_required,
     "signed-in": check_signed_in,
@@ -137,8 +160,19 @@ def test_nginx_login(tmp_path: Path, node_modules: None, proof) -> None:
     text = published(NGINX_LOGIN)
     broken = text.replace("    auth_request /internal/authelia/authz;\n", "")
     checks = login_proof(nginx_login, text, broken, tmp_path)
+    with fresh_lab() as lab:
+        checks.append(check_portal_limit(nginx_login(lab, clean_dir(tmp_path / "portal"), text)))
+    # The portal server's own error_log line is what sends its refusals to fail2ban's file.
+    portal_log = "    access_log /var/log/nginx/desterlib.access.log;\n    error_log /var/log/nginx/desterlib.error.log;\n\n" \
+                 "    location / {\n        limit_req zone=desterlib burst=20"
+    no_log = text.replace(portal_log, portal_log.replace("    error_log /var/log/nginx/desterlib.error.log;\n", ""))
+    assert no_log != text, "mutation 'portal error_log removed' changed nothing: the file moved on"
+    with fresh_lab() as lab, pytest.raises(AssertionError, match="not in the site's error log"):
+        check_portal_limit(nginx_login(lab, clean_dir(tmp_path / "portal-mutation"), no_log))
+    checks.append("mutation 'portal error_log removed' makes the portal-limit check fail")
     proof.record("login-nginx", snippets=[NGINX_LOGIN], components={"nginx": nginx_version()},
-                 summary="nginx auth_request with Authelia's endpoint (stand-in): everything behind the login, /ws too",
+                 summary="nginx auth_request with Authelia's endpoint (stand-in): everything behind the login, /ws too; "
+                         "the portal's rate-limit refusals reach the site's error log",
                  checks=checks)
 
 

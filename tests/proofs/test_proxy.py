@@ -49,11 +49,14 @@ CADDYFILE = "caddy/Caddyfile"
 MONITOR = "shell/monitor-429.sh"
 SNIPPETS_DIR = Path(__file__).resolve().parents[2] / "docs" / "snippets"
 API_LIMIT = 20  # RATE_LIMIT_MAX of the double: small, so a bounded loop can exhaust it
+# Every spelling DesterLib v0.2.0's Express 4 router sends to these routes (any case, trailing slashes,
+# one doubled slash after a mount point), plus %-encoded ones that only a proxy decodes.
 PRIVATE_PATHS = [("GET", "/api/v1/logs"), ("DELETE", "/api/v1/logs"), ("GET", "/API/V1/LOGS"),
                  ("GET", "/api/v1//logs"), ("GET", "/api/v1/%6cogs"), ("GET", "/api/v1/logs/"),
+                 ("GET", "/api/v1/logs//"), ("GET", "/api/v1%2Flogs"),
                  ("GET", "/api/v1/settings"), ("PUT", "/api/v1/settings"), ("GET", "/Api/V1/Settings"),
-                 ("POST", "/api/v1/settings/first-run-complete"), ("GET", "/api/docs"),
-                 ("GET", "/api/docs/swagger.json")]
+                 ("POST", "/api/v1/settings/first-run-complete"), ("POST", "/api/v1//settings/first-run-complete"),
+                 ("GET", "/api/docs"), ("GET", "/api/docs/swagger.json"), ("GET", "/api/docs//swagger.json")]
 
 
 

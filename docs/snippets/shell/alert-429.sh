@@ -1,3 +1,4 @@
+#!/bin/sh
 # Save as /usr/local/bin/desterlib-429-alert and run it from root's crontab,
 # e.g. every 15 minutes. It prints only when the limit is hit often; cron
 # mails that output to you if the system can send mail.

@@ -10,6 +10,11 @@ logpath  = /var/log/nginx/desterlib.error.log
 maxretry = 20
 findtime = 10m
 bantime  = 1h
+
+# Debian 12 keeps SSH's log in the journal only: without this, the sshd jail
+# that the package switches on finds no log file and fail2ban does not start.
+[sshd]
+backend = systemd
 JAIL
 sudo systemctl restart fail2ban
 # "Currently banned" and the list of banned addresses.
