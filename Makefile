@@ -16,7 +16,7 @@ unexport PYTHONDONTWRITEBYTECODE
 $(STAMP): requirements.txt pyproject.toml | check-python
 	@if [ ! -f $(STAMP) ]; then rm -rf $(VENV); echo "==> Creating $(VENV) with $$($(PYTHON) -V)"; \
 	  $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }; fi
-	@echo "==> Installing the pinned requirements into $(VENV) (first run: about 120 MB of downloads)"
+	@echo "==> Installing the pinned requirements into $(VENV) (first run: about 230 MB of downloads)"
 	@$(BIN)/python -m pip install --disable-pip-version-check --no-input --progress-bar off -r requirements.txt \
 	  || { echo "Set-up failed: removed $(VENV). Fix the error above, then run make again."; rm -rf $(VENV); exit 1; }
 	@echo "==> Installing snippetguard (this checkout, editable)"
