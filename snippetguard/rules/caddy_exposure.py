@@ -121,7 +121,7 @@ def _trusts_everyone(tokens: list[Token]) -> Token | None:
         "chooses the address the backend logs, rate-limits or allow-lists.",
     fix="Name only the proxies in front of Caddy: inside `reverse_proxy`, `trusted_proxies 192.168.1.2/32` (or "
         "`private_ranges` when they are on your LAN); the server-wide `servers { trusted_proxies static … }` "
-        "needs a newer Caddy than Debian 12's 2.6.2. With nothing in front, leave `trusted_proxies` out. Let "
+        "needs Caddy 2.6.3 or later (Debian 12 has 2.6.2). With nothing in front, leave `trusted_proxies` out. Let "
         "`reverse_proxy` set `X-Forwarded-For` itself, or use `header_up X-Real-IP {remote_host}`.",
     guide="security/https.md#what-changes",
     # reverse_proxy's own trusted_proxies (Caddy 2.5+): the server-wide option needs 2.6.3, newer than Debian 12's.
