@@ -267,8 +267,9 @@ def _upstream_port(token: Token) -> list[int]:
 @rule(
     code="SG506", title="reverse_proxy to a database port",
     kinds=KINDS,
-    why="Proxying a public site to PostgreSQL, Redis or another database puts the database's protocol on the "
-        "internet behind nothing but its password; the DesterLib API is the only thing that should talk to it.",
+    why="It is a mistake either way: `reverse_proxy` speaks HTTP, so it cannot make PostgreSQL usable over the "
+        "web, yet it hands every visitor's request to a database port that nothing but the DesterLib API should "
+        "reach, and some databases (Redis, for one) have been attacked with exactly such HTTP requests.",
     fix="Point reverse_proxy at the API (`reverse_proxy 127.0.0.1:3001`) and keep the database on the internal "
         "Docker network.",
     guide="security/database.md#database-port",

@@ -121,8 +121,8 @@ def _compose_validator() -> Any:
         "firewalld. A database reachable from the LAN or the internet is one weak password away from being "
         "copied or wiped.",
     fix="Remove the port: the API reaches the database over the Compose network. If a tool on the host needs it, "
-        "bind it to loopback: `\"127.0.0.1:5432:5432\"` (with Docker Engine 28.0 or later: older engines let "
-        "hosts on the same LAN segment reach ports published on 127.0.0.1).",
+        "bind it to loopback: `\"127.0.0.1:5432:5432\"`, with Docker Engine 28.0 or later (28.3.3 or later where "
+        "firewalld runs): older engines let hosts on the same LAN segment reach ports published on 127.0.0.1.",
     guide=f"{DB}#database-port",
     insecure=Example("services:\n  postgres:\n    image: postgres:15-alpine\n    ports:\n      - \"5432:5432\"\n",
                      "compose", 5),
