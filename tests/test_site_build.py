@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, build, copy_site
+from conftest import IN_CI, ROOT, build, copy_site
 
 pytestmark = pytest.mark.slow
 
@@ -25,7 +25,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = copy_site(tmp_path_factory.mktemp("real-site"))
     proc = build(site)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "WARNING" not in proc.stderr, proc.stderr
+    warnings = [line for line in proc.stderr.splitlines() if "WARNING" in line]
+    # Outside CI the only warning allowed is a distribution's nginx or Caddy that is not installed.
+    allowed = [] if IN_CI else [w for w in warnings if "(the oldest supported version) not found" in w]
+    assert warnings == allowed, proc.stderr
     return site / "site"
 
 

@@ -140,8 +140,18 @@ def macros_for(env: Any) -> dict[str, Callable[..., str]]:
             return _error(env, "no proof records: set `proofs: true` under the snippetguard plugin")
         return sitecontent.proof_report(sg.proof_site, page_src())
 
+    def supported_versions(note: str = "") -> str:
+        """The oldest program versions the site supports (the plugin's option, else `extra: supported_versions:`)."""
+        sg = plugin()
+        supported = (sg.config.supported_versions if sg is not None else {}) or \
+            (env.conf.get("extra") or {}).get("supported_versions") or {}
+        if not supported:
+            return _error(env, "no supported versions: set `supported_versions:` under the snippetguard plugin")
+        return sitecontent.supported_versions(supported, note)
+
     return {
         "snippet": snippet,
+        "supported_versions": supported_versions,
         "proof_report": proof_report,
         "insecure_example": insecure_example,
         "rules_reference": rules_reference,

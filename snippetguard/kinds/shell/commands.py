@@ -5,9 +5,9 @@ from __future__ import annotations
 import posixpath
 import re
 
+from snippetguard.containers import DOCKER_LIKE
 from snippetguard.kinds.shell.model import Command, Word
 
-DOCKER_LIKE = frozenset({"docker", "podman", "nerdctl"})
 SUDO_VALUE_SHORT = frozenset("CDghprtTUu")
 SUDO_VALUE_LONG = frozenset({"--user", "--group", "--host", "--prompt", "--close-from", "--chdir", "--role",
                              "--type", "--command-timeout", "--other-user", "--chroot"})

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from snippetguard.containers import EnvVar, Mount, Port, Service, Setting, parse_port_short
+from snippetguard.containers import (
+    DOCKER_GLOBAL_VALUE,
+    RUN_BOOL_LONG,
+    RUN_VALUE_SHORT,
+    EnvVar,
+    Mount,
+    Port,
+    Service,
+    Setting,
+    parse_port_short,
+)
 from snippetguard.kinds.shell.commands import DOCKER_LIKE
 from snippetguard.kinds.shell.model import Command, Word
 
-DOCKER_GLOBAL_VALUE = frozenset({"-H", "--host", "-c", "--context", "--config", "-l", "--log-level", "--tlscacert",
-                                 "--tlscert", "--tlskey", "--url", "--connection", "--root", "--runroot",
-                                 "--namespace", "-n", "--address", "-a", "--storage-driver", "--cgroup-manager"})
-RUN_VALUE_SHORT = frozenset("acehlmpuvw")
-RUN_BOOL_LONG = frozenset({"--detach", "--interactive", "--tty", "--rm", "--privileged", "--init", "--publish-all",
-                           "--read-only", "--no-healthcheck", "--oom-kill-disable", "--disable-content-trust",
-                           "--quiet", "--sig-proxy", "--help", "--use-api-socket", "--replace", "--rmi",
-                           "--env-host", "--http-proxy", "--read-only-tmpfs", "--no-hosts", "--tls-verify"})
 NAMESPACE_OPTS = {"--network": "network_mode", "--net": "network_mode", "--pid": "pid", "--ipc": "ipc",
                   "--userns": "userns_mode"}
 
