@@ -183,7 +183,7 @@ def _is_bcrypt(value: str) -> bool:
     fix="Generate the hash with `caddy hash-password` and paste its output (`$2a$14$…`); with Caddy 2.11 or later "
         "`caddy hash-password --algorithm argon2id` and `basic_auth argon2id { … }` work too. Keep the password "
         "itself in your password manager.",
-    guide=GUIDE,
+    guide="security/remote-access.md#login",
     insecure=Example("media.example.com {\n\tbasicauth {\n\t\talice hunter2\n\t}\n\treverse_proxy 127.0.0.1:3001\n}\n",
                      "caddy", 3),
     secure=Example("media.example.com {\n\tbasicauth {\n"
@@ -267,11 +267,12 @@ def _upstream_port(token: Token) -> list[int]:
 @rule(
     code="SG506", title="reverse_proxy to a database port",
     kinds=KINDS,
-    why="Proxying a public site to PostgreSQL, Redis or another database puts the database's protocol on the "
-        "internet behind nothing but its password; the DesterLib API is the only thing that should talk to it.",
+    why="It is a mistake either way: `reverse_proxy` speaks HTTP, so it cannot make PostgreSQL usable over the "
+        "web, yet it hands every visitor's request to a database port that nothing but the DesterLib API should "
+        "reach, and some databases (Redis, for one) have been attacked with exactly such HTTP requests.",
     fix="Point reverse_proxy at the API (`reverse_proxy 127.0.0.1:3001`) and keep the database on the internal "
         "Docker network.",
-    guide=GUIDE,
+    guide="security/database.md#database-port",
     insecure=Example("media.example.com {\n\treverse_proxy 127.0.0.1:5432\n}\n", "caddy", 2),
     secure=Example("media.example.com {\n\treverse_proxy 127.0.0.1:3001\n}\n", "caddy"),
 )

@@ -60,8 +60,8 @@ def _browses(directive: Directive) -> Token | None:
     why="`file_server browse` shows every file in the folder to anyone who can reach the site, including "
         "backups, exports, `.env` files and everything added later that nobody meant to publish. On a LAN or "
         "public address that is every device on the network, or everyone.",
-    fix="Remove `browse` and link to the files you mean to share; if you need a listing, put `basic_auth` in "
-        "front of it or serve it on `localhost` only.",
+    fix="Remove `browse` and link to the files you mean to share; if you need a listing, put `basic_auth` "
+        "(`basicauth` on Caddy 2.6 and 2.7) in front of it or serve it on `localhost` only.",
     guide=GUIDE,
     insecure=Example("files.example.com {\n\troot * /srv/share\n\tfile_server browse\n}\n", "caddy", 3),
     secure=Example("files.example.com {\n\troot * /srv/share\n\tfile_server\n}\n", "caddy"),
@@ -119,15 +119,16 @@ def _trusts_everyone(tokens: list[Token]) -> Token | None:
         "`trusted_proxies 0.0.0.0/0` (or `::/0`) trusts every address on the internet, and `header_up X-Real-IP "
         "{http.request.header.X-Forwarded-For}` copies the client's claim to the backend: either way anyone "
         "chooses the address the backend logs, rate-limits or allow-lists.",
-    fix="Name only the proxies in front of Caddy (`trusted_proxies static 192.168.1.2/32`, or `private_ranges` "
-        "when they are on your LAN); with nothing in front, leave `trusted_proxies` out. Let `reverse_proxy` set "
-        "`X-Forwarded-For` itself, or use `header_up X-Real-IP {remote_host}`.",
-    guide=GUIDE,
+    fix="Name only the proxies in front of Caddy: inside `reverse_proxy`, `trusted_proxies 192.168.1.2/32` (or "
+        "`private_ranges` when they are on your LAN); the server-wide `servers { trusted_proxies static … }` "
+        "needs Caddy 2.6.3 or later (Debian 12 has 2.6.2). With nothing in front, leave `trusted_proxies` out. Let "
+        "`reverse_proxy` set `X-Forwarded-For` itself, or use `header_up X-Real-IP {remote_host}`.",
+    guide="security/https.md#what-changes",
     # reverse_proxy's own trusted_proxies (Caddy 2.5+): the server-wide option needs 2.6.3, newer than Debian 12's.
     insecure=Example("media.example.com {\n\treverse_proxy 127.0.0.1:3001 {\n\t\ttrusted_proxies 0.0.0.0/0\n\t}\n}\n",
                      "caddy", 3),
-    secure=Example("media.example.com {\n\treverse_proxy 127.0.0.1:3001 {\n\t\ttrusted_proxies private_ranges\n"
-                   "\t}\n}\n", "caddy"),
+    secure=Example("media.example.com {\n\treverse_proxy 127.0.0.1:3001 {\n\t\t# the one proxy in front of this Caddy\n"
+                   "\t\ttrusted_proxies 192.168.1.2/32\n\t}\n}\n", "caddy"),
 )
 def forwarded_from_anyone(caddyfile: Caddyfile) -> Iterator[Hit]:
     for directive in caddyfile.walk():

@@ -121,8 +121,8 @@ def _compose_validator() -> Any:
         "firewalld. A database reachable from the LAN or the internet is one weak password away from being "
         "copied or wiped.",
     fix="Remove the port: the API reaches the database over the Compose network. If a tool on the host needs it, "
-        "bind it to loopback: `\"127.0.0.1:5432:5432\"` (with Docker Engine 28.0 or later: older engines let "
-        "hosts on the same LAN segment reach ports published on 127.0.0.1).",
+        "bind it to loopback: `\"127.0.0.1:5432:5432\"`, with Docker Engine 28.0 or later (28.3.3 or later where "
+        "firewalld runs): older engines let hosts on the same LAN segment reach ports published on 127.0.0.1.",
     guide=f"{DB}#database-port",
     insecure=Example("services:\n  postgres:\n    image: postgres:15-alpine\n    ports:\n      - \"5432:5432\"\n",
                      "compose", 5),
@@ -229,7 +229,7 @@ def privileged(parsed: Any) -> Iterator[Hit]:
     fix="Remove the setting; publish only the ports you need with `ports:`.",
     guide=f"{DOCKER}#container-isolation",
     insecure=Example("services:\n  api:\n    image: desterlib/api\n    network_mode: host\n", "compose", 4),
-    secure=Example("services:\n  api:\n    image: desterlib/api\n    network_mode: bridge\n", "compose"),
+    secure=Example("services:\n  api:\n    image: desterlib/api\n    ports:\n      - \"3001:3001\"\n", "compose"),
 )
 def host_namespace(parsed: Any) -> Iterator[Hit]:
     for service in _services(parsed):
@@ -378,7 +378,9 @@ def literal_secret(parsed: Any) -> Iterator[Hit]:
     why="Default passwords such as `postgres` are the first thing scanners try; DesterLib v0.2.0 shipped with "
         "exactly that. Passwordless or `trust` authentication is the same as no password.",
     fix="Generate a long random password (`openssl rand -hex 32`: hexadecimal, so it is also safe inside "
-        "`DATABASE_URL`), keep it in `.env`, and reference it with `${POSTGRES_PASSWORD:?}`.",
+        "`DATABASE_URL`), keep it in `.env`, and reference it with `${POSTGRES_PASSWORD:?}`. A database that "
+        "already exists keeps its old password whatever the file says: change it inside PostgreSQL first "
+        "(`ALTER ROLE`), as the guide's password change does.",
     guide=f"{DB}#strong-passwords",
     insecure=Example("services:\n  postgres:\n    image: postgres:15-alpine\n    environment:\n"
                      "      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-postgres}\n", "compose", 5),
@@ -445,7 +447,7 @@ def _device_path(value: str) -> str:
     guide=f"{DOCKER}#host-paths",
     insecure=Example("services:\n  api:\n    image: desterlib/api\n    devices:\n      - /dev/sda:/dev/sda\n",
                      "compose", 5),
-    secure=Example("services:\n  api:\n    image: desterlib/api\n    devices:\n      - /dev/dri:/dev/dri\n",
+    secure=Example("services:\n  jellyfin:\n    image: jellyfin/jellyfin\n    devices:\n      - /dev/dri:/dev/dri\n",
                    "compose"),
 )
 def sensitive_device(parsed: Any) -> Iterator[Hit]:

@@ -23,8 +23,7 @@ from snippetguard.model import Hit
 from snippetguard.registry import Example, rule
 
 KINDS = ("daemon", "systemd", "shell")
-SOCKET_GUIDE = "security/docker.md#docker-socket"
-FIREWALL_GUIDE = "security/firewall.md#docker-bypasses-the-firewall"
+DAEMON_GUIDE = "security/docker.md#docker-daemon"
 DAEMON_PROGRAMS = frozenset({"dockerd", "docker-daemon"})
 OPTS_VARIABLES = ("DOCKER_OPTS", "OPTIONS", "DOCKERD_OPTS")  # /etc/default/docker, /etc/sysconfig/docker
 NON_TCP_SCHEMES = ("unix://", "fd://", "npipe://", "ssh://")
@@ -212,16 +211,19 @@ def _listeners(parsed: Any) -> Iterator[tuple[Listener, bool]]:
         "TLS without `tlsverify` encrypts the traffic but still lets every client in.",
     fix="Remove the `tcp://` listener and use `ssh://user@host` from the client (`docker context create … "
         "--docker host=ssh://…`). If you need TCP, require client certificates: `\"tlsverify\": true` with "
-        "`tlscacert`, `tlscert` and `tlskey` (dockerd `--tlsverify …`), on port 2376.",
-    guide=SOCKET_GUIDE,
+        "`tlscacert`, `tlscert` and `tlskey` (dockerd `--tlsverify …`), on port 2376. A listener on 127.0.0.1 is "
+        "not reported, but it is no safer than a socket every local account may open (SG703), and Docker itself "
+        "warns that scripts in a browser can reach it: prefer `ssh://`.",
+    guide=DAEMON_GUIDE,
     insecure=(Example('{\n  "hosts": ["unix:///var/run/docker.sock", "tcp://0.0.0.0:2375"]\n}\n', "daemon", 2),
               Example("[Service]\nExecStart=\nExecStart=/usr/bin/dockerd -H fd:// -H tcp://0.0.0.0:2375\n",
                       "systemd", 3)),
     secure=(Example('{\n  "hosts": ["unix:///var/run/docker.sock", "tcp://0.0.0.0:2376"],\n  "tlsverify": true,\n'
                     '  "tlscacert": "/etc/docker/ca.pem",\n  "tlscert": "/etc/docker/server-cert.pem",\n'
                     '  "tlskey": "/etc/docker/server-key.pem"\n}\n', "daemon"),
-            Example("[Service]\nExecStart=\nExecStart=/usr/bin/dockerd -H fd:// -H tcp://127.0.0.1:2375\n",
-                    "systemd")),
+            Example("[Service]\nExecStart=\nExecStart=/usr/bin/dockerd -H fd:// -H tcp://0.0.0.0:2376 --tlsverify "
+                    "--tlscacert=/etc/docker/ca.pem --tlscert=/etc/docker/server-cert.pem "
+                    "--tlskey=/etc/docker/server-key.pem\n", "systemd")),
 )
 def api_exposed(parsed: Any) -> Iterator[Hit]:
     for listener, verified in _listeners(parsed):
@@ -261,7 +263,7 @@ def _firewall_off(parsed: Any) -> Iterator[tuple[int, int, str]]:
     fix="Remove the setting and keep Docker's rules. To keep a port private, publish it on loopback "
         "(`127.0.0.1:3001:3001`) or not at all; to filter published ports, add rules to the `DOCKER-USER` chain. "
         "Turn iptables off only if you write the NAT, forwarding and isolation rules yourself.",
-    guide=FIREWALL_GUIDE,
+    guide=DAEMON_GUIDE,
     insecure=(Example('{\n  "iptables": false\n}\n', "daemon", 2),
               Example("[Service]\nExecStart=\nExecStart=/usr/bin/dockerd -H fd:// --iptables=false\n", "systemd", 3)),
     secure=(Example('{\n  "ip": "127.0.0.1"\n}\n', "daemon"),
@@ -313,12 +315,13 @@ def _chmod_socket(script: Any) -> Iterator[tuple[Any, str, str]]:
     code="SG703", title="Docker socket opened to every user",
     kinds=("systemd", "shell"),
     why="Connecting to `/var/run/docker.sock` is the same as being root. `chmod 666` (or `SocketMode=0666`) lets "
-        "every account and every service on the machine connect — a web app, a compromised login, anything — and "
-        "Docker re-creates the socket at start-up, so the change also misleads whoever checks later.",
+        "every account and every service on the machine connect — a web app, a compromised login, anything. "
+        "Docker re-creates the socket at every start, so a `chmod` lasts until the next restart, and a check made "
+        "after it no longer shows that the socket was open.",
     fix="Leave the socket `srw-rw---- root:docker` and add only trusted accounts to the `docker` group "
         "(`sudo usermod -aG docker alice`, then log in again), knowing each is then root-equivalent; or use "
         "rootless Docker.",
-    guide=SOCKET_GUIDE,
+    guide=DAEMON_GUIDE,
     insecure=(Example("sudo chmod 666 /var/run/docker.sock\n", "shell", 1),
               Example("[Socket]\nSocketMode=0666\n", "systemd", 2)),
     secure=(Example("sudo usermod -aG docker \"$USER\"\n", "shell"),

@@ -51,17 +51,20 @@ def concrete_secret(env: EnvFile) -> Iterator[Hit]:
 @rule(
     code="SG202", title="Weak, default or short secret in a .env file",
     kinds=("env",),
-    why="Default and short passwords (DesterLib v0.2.0's installer suggested `postgres`) are guessed in seconds by "
-        "anyone who can reach the service. Settings such as `MYSQL_ALLOW_EMPTY_PASSWORD=yes` or "
-        "`POSTGRES_HOST_AUTH_METHOD=trust` are worse: the database then takes no password at all. An empty value "
-        "is different: it is a blank the reader fills in, and the database images refuse to start without it.",
+    why="Default and short passwords (DesterLib's setup scripts use `postgres` when you just press Enter) are "
+        "guessed in seconds by anyone who can reach the service. Settings such as `MYSQL_ALLOW_EMPTY_PASSWORD=yes` "
+        "or `POSTGRES_HOST_AUTH_METHOD=trust` are worse: the database then takes no password at all. An empty value "
+        "is different: it is a blank the reader fills in, and the database images refuse to create a new database "
+        "without it.",
     fix="Generate the value with `openssl rand -hex 32` (64 characters, 256 bits, nothing that needs escaping in a "
-        "URL), show a placeholder in docs, and remove settings that allow an empty password or `trust`.",
+        "URL), show a placeholder or an empty value in docs, and remove settings that allow an empty password or "
+        "`trust`. A database that already exists keeps its old password whatever the file says: change it inside "
+        "PostgreSQL first (`ALTER ROLE`).",
     guide=f"{DB}#strong-passwords",
     insecure=(Example("POSTGRES_USER=postgres\nPOSTGRES_PASSWORD=postgres\n", "env", 2),
               Example("MYSQL_ROOT_PASSWORD=\nMYSQL_ALLOW_EMPTY_PASSWORD=yes\n", "env", 2),
               Example("MYSQL_USER=nextcloud\nMYSQL_PW=nextcloud\n", "env", 2)),
-    secure=(Example("POSTGRES_USER=desterlib\nPOSTGRES_PASSWORD=CHANGE_ME_run_openssl_rand_hex_32\n", "env"),
+    secure=(Example("POSTGRES_USER=desterlib\n# paste the output of: openssl rand -hex 32\nPOSTGRES_PASSWORD=\n", "env"),
             Example("MYSQL_ROOT_PASSWORD=\nMYSQL_ALLOW_EMPTY_PASSWORD=no\n"
                     "ADMIN_TOKEN='$argon2id$v=19$m=65540,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA'\n", "env")),
 )

@@ -268,9 +268,9 @@ def _judge(flow: Flow) -> Hit | None:
         "Under 128 bits is within reach of a determined guesser; `$RANDOM` (15 bits), the clock (`date | "
         "sha256sum`, about 25 bits however long the hash looks) and `Get-Random` are no generators at all.",
     fix="Use `openssl rand -hex 32` (256 bits, letters and digits only, safe inside a `DATABASE_URL`), or "
-        "`openssl rand -base64 32 | tr -d '/+='` (about 248 bits); in PowerShell "
-        "`$b = [byte[]]::new(32); [Security.Cryptography.RandomNumberGenerator]::Fill($b); "
-        "[Convert]::ToHexString($b)`.",
+        "`openssl rand -base64 32 | tr -d '/+='` (about 248 bits); in PowerShell (5.1 and 7) "
+        "`$b = New-Object byte[] 32; [Security.Cryptography.RandomNumberGenerator]::Create().GetBytes($b); "
+        "-join ($b | ForEach-Object { $_.ToString('x2') })`.",
     guide="security/database.md#strong-passwords",
     insecure=(Example("POSTGRES_PASSWORD=$(openssl rand -base64 12)\n", "shell", 1),
               Example("openssl rand -hex 8\n", "shell", 1),
@@ -278,10 +278,10 @@ def _judge(flow: Flow) -> Hit | None:
               Example("$env:DB_PASSWORD = -join ((65..90) + (97..122) | Get-Random -Count 12 | "
                       "ForEach-Object { [char]$_ })\n", "powershell", 1)),
     secure=(Example("POSTGRES_PASSWORD=$(openssl rand -hex 32)\n", "shell"),
-            Example("openssl rand -base64 32 | tr -d '/+='\nhead -c 32 /dev/urandom | base64\n", "shell"),
+            Example("openssl rand -base64 32 | tr -d '/+='\nhead -c 32 /dev/urandom | base64 | tr -d '/+='\n", "shell"),
             Example("BACKUP_NAME=\"backup-$RANDOM.tar.gz\"\necho \"$BACKUP_NAME\"\n", "shell"),
-            Example("$b = [byte[]]::new(32)\n[Security.Cryptography.RandomNumberGenerator]::Fill($b)\n"
-                    "$env:DB_PASSWORD = [Convert]::ToHexString($b)\n", "powershell")),
+            Example("$b = New-Object byte[] 32\n[Security.Cryptography.RandomNumberGenerator]::Create().GetBytes($b)\n"
+                    "$env:DB_PASSWORD = -join ($b | ForEach-Object { $_.ToString('x2') })\n", "powershell")),
 )
 def weak_generator(parsed: ShellScript | PowerShellScript) -> Iterator[Hit]:
     if isinstance(parsed, PowerShellScript):

@@ -2,8 +2,8 @@
 
 Outside the profile a container with Docker's defaults is fine; inside it, each service must say
 `no-new-privileges:true`, drop every capability, run with a read-only root file system and as a
-user other than root. A service that cannot (DesterLib v0.2.0's API writes under /app and its image
-has no USER) says so on its own line: `api:  # snippetguard: ignore[SG115,SG116] reason`. That is why
+user other than root. A service that cannot (DesterLib v0.2.0's API image has no USER and its files
+belong to root) says so on its own line: `api:  # snippetguard: ignore[SG116] reason`. That is why
 a missing setting is reported on the service's name line.
 """
 
@@ -24,9 +24,10 @@ GUIDE = f"{DOCKER}#hardening"
 PROFILE = "# snippetguard: profile[hardened]\n"
 NNP_ON_RE = re.compile(r"^no-new-privileges(\s*[:=]\s*(true|1|yes))?$", re.I)
 ROOT_USER_RE = re.compile(r"^(root|0)(:.*)?$", re.I)
-BASE = "services:\n  api:\n    image: desterlib/api\n"
-HARDENED_API = ("    user: \"1000:1000\"\n    read_only: true\n    cap_drop:\n      - ALL\n    security_opt:\n"
-                "      - no-new-privileges:true\n")
+# A generic service, not DesterLib's API: v0.2.0's API image cannot run as another user (docker.md#hardening-limits).
+BASE = "services:\n  app:\n    image: example/app:1.0\n"
+HARDENED_API = ("    user: \"1000:1000\"\n    read_only: true\n    tmpfs:\n      - /tmp\n    cap_drop:\n      - ALL\n"
+                "    security_opt:\n      - no-new-privileges:true\n")
 
 
 def _hardened(parsed: Any) -> list[Service]:
@@ -99,9 +100,10 @@ def hardened_read_only(parsed: Any) -> Iterator[Hit]:
     kinds=CONTAINER_KINDS,
     why="A process running as root in the container is root on the host's files it can reach, and one kernel bug "
         "away from root on the host. The hardened profile runs every service as an unprivileged user.",
-    fix="Set `user: \"1000:1000\"` (or the image's own unprivileged user, such as `postgres`) and give that user "
-        "the folders it writes. If the image cannot run that way, say so with "
-        "`# snippetguard: ignore[SG116] reason` on the service's line.",
+    fix="Set `user: \"1000:1000\"` (or the image's own unprivileged user) and give that user the folders it "
+        "writes. If the image cannot run that way, say so with `# snippetguard: ignore[SG116] reason` on the "
+        "service's line: DesterLib v0.2.0's API image cannot (its files belong to root), so the guide's override "
+        "keeps it as root without any capability, and PostgreSQL's image starts as root to switch to its own user.",
     guide=GUIDE,
     insecure=Example(_example("user:"), "compose", 3),
     secure=Example(PROFILE + BASE + HARDENED_API, "compose"),

@@ -30,7 +30,7 @@ define(Rule(
     kinds=("*",),
     why="A block whose kind is unknown cannot be checked; the site refuses to publish what it has not checked.",
     fix="Give the fence a language snippetguard knows (yaml, dotenv, bash, console, nginx, caddy, json, "
-        "powershell, markdown), or text/output/log for program output.",
+        "systemd, powershell, markdown), or text/output/log for program output.",
     guide=f"{CONTRIB}#snippet-kinds",
     insecure=Example("```toml\nport = 3001\n```\n", "markdown", 1),
     secure=Example("```text\nlistening on 0.0.0.0:3001\n```\n", "markdown"),

@@ -231,13 +231,17 @@ rule(
     why="`$http_host` is the Host header exactly as the client sent it, even when the request line named "
         "another host and nginx routed the request by that one; the API then builds links and redirects for the "
         "attacker's host (password-reset and cache-poisoning attacks). `$host` is the name nginx used: from the "
-        "request line, else the Host header, else the matched `server_name`, lower-cased and without the port.",
-    fix="`proxy_set_header Host $host;`",
+        "request line, else the Host header, else the matched `server_name`, lower-cased and without the port. "
+        "DesterLib v0.2.0 also switches its rate limit off for a request whose Host is `localhost`.",
+    fix="Send your own name: `proxy_set_header Host $server_name;`, with a catch-all server that refuses every "
+        "other name, as the guide's site file does. `$host` is better than `$http_host`, but on a server that "
+        "also answers unknown names it is still whatever the visitor wrote, `localhost` included.",
     guide=GUIDE,
     insecure=Example("server {\n    listen 80;\n    location / {\n        proxy_pass http://127.0.0.1:3001;\n"
                      "        proxy_set_header Host $http_host;\n    }\n}\n", "nginx", 5),
-    secure=Example("server {\n    listen 80;\n    location / {\n        proxy_pass http://127.0.0.1:3001;\n"
-                   "        proxy_set_header Host $host;\n    }\n}\n", "nginx"),
+    secure=Example("server {\n    listen 80;\n    server_name media.example.com;\n    location / {\n"
+                   "        proxy_pass http://127.0.0.1:3001;\n        proxy_set_header Host $server_name;\n    }\n}\n",
+                   "nginx"),
 )(_gixy_rule(
     "host_spoofing",
     lambda issue: f"proxy_set_header {_args(issue.directives[0])}: the client chooses this Host header",
@@ -272,7 +276,7 @@ rule(
         "SHA-1; every current browser dropped them in 2020, so offering them serves only old, unpatched clients "
         "and keeps weak handshakes available to an attacker.",
     fix="`ssl_protocols TLSv1.2 TLSv1.3;`",
-    guide=GUIDE,
+    guide="security/https.md#tls-versions",
     insecure=Example("server {\n    listen 443 ssl;\n    ssl_certificate /etc/ssl/certs/media.pem;\n"
                      "    ssl_certificate_key /etc/ssl/private/media.key;\n    ssl_protocols TLSv1 TLSv1.1 TLSv1.2;\n"
                      "}\n", "nginx", 5),

@@ -42,12 +42,13 @@ def _realip_in_scope(directive: Directive, conf: NginxConf) -> bool:
         "allow-lists, the host it builds links for, or claim HTTPS. (`$proxy_add_x_forwarded_for` appends the "
         "real address to the client's list; a backend that trusts only its own proxy and reads the list from the "
         "right, as Express's `trust proxy` does, gets the real address, so it is not reported. `$remote_addr` at "
-        "the edge is stricter).",
+        "the edge is stricter). DesterLib v0.2.0 itself uses none of these headers behind a proxy: it trusts them "
+        "only from 127.0.0.1, and a proxy reaches its container from Docker's gateway address.",
     fix="Use nginx's own values: `proxy_set_header X-Real-IP $remote_addr;`, `proxy_set_header X-Forwarded-For "
-        "$proxy_add_x_forwarded_for;` (or `$remote_addr`), `proxy_set_header X-Forwarded-Host $host;`, "
+        "$proxy_add_x_forwarded_for;` (or `$remote_addr`), `proxy_set_header X-Forwarded-Host $server_name;`, "
         "`proxy_set_header X-Forwarded-Proto $scheme;`. Behind another proxy, trust it with `set_real_ip_from` "
         "and `real_ip_header` instead of forwarding raw headers.",
-    guide=GUIDE,
+    guide="security/https.md#what-changes",
     insecure=Example(PROXY + "        proxy_set_header X-Forwarded-For $http_x_forwarded_for;\n    }\n}\n", "nginx", 5),
     secure=Example(PROXY + "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n    }\n}\n", "nginx"),
 )

@@ -172,10 +172,10 @@ def _protocols(directive: Directive, conf: NginxConf) -> set[str] | None:
         "are obsolete, and anonymous suites (aNULL) skip the server's certificate, so anyone in the middle can "
         "pose as the server. A cipher list that enables any of them offers it to every client that asks, and an "
         "attacker can steer old clients to it. Excluding them (`!aNULL`, `!RC4`) is fine.",
-    fix="Remove `ssl_ciphers` to keep nginx's default (`HIGH:!aNULL:!MD5`), or use Mozilla's intermediate list "
-        "(`ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    fix="Remove `ssl_ciphers` to keep nginx's default (`HIGH:!aNULL:!MD5`), or list only ECDHE suites with "
+        "AES-GCM or ChaCha20 (`ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
         "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305`).",
-    guide=GUIDE,
+    guide="security/https.md#tls-versions",
     insecure=Example(SERVER + "    ssl_protocols TLSv1.2 TLSv1.3;\n    ssl_ciphers RC4:HIGH:!aNULL:!MD5;\n}\n",
                      "nginx", 7),
     secure=Example(SERVER + "    ssl_protocols TLSv1.2 TLSv1.3;\n    ssl_ciphers HIGH:!aNULL:!MD5;\n}\n", "nginx"),

@@ -44,7 +44,7 @@ def _judged(name: str, value: str) -> secrets.Verdict | None:
         "everyone who read it. Short names count too: `*_PW`, `*_PWD`, `*_PASS`, `PASSWD`, `*_CREDENTIALS`, "
         "`*_AUTH`.",
     fix="Generate the value where it is used (`DB_PASSWORD=\"$(openssl rand -hex 32)\"`), read it without echo "
-        "(`read -rs DB_PASSWORD`, `Read-Host -MaskInput`), or keep it in a private `.env` file that Compose reads.",
+        "(`read -rs DB_PASSWORD`, `Read-Host -AsSecureString`), or keep it in a private `.env` file that Compose reads.",
     guide=SECRETS_GUIDE,
     insecure=(Example("export POSTGRES_USER=desterlib\nexport POSTGRES_PASSWORD='N0t-In-Docs-Please-9f2c1e7a'\n",
                       "shell", 2),
@@ -54,7 +54,9 @@ def _judged(name: str, value: str) -> secrets.Verdict | None:
     secure=(Example("export POSTGRES_USER=desterlib\nexport POSTGRES_PASSWORD=\"$(openssl rand -hex 32)\"\n",
                     "shell"),
             Example("read -r -s -p 'TMDB API key: ' TMDB_API_KEY\nexport TMDB_API_KEY\n", "shell"),
-            Example("$env:TMDB_API_KEY = Read-Host -Prompt 'TMDB API key' -MaskInput\n", "powershell")),
+            # Windows PowerShell 5.1 has no -MaskInput: read a SecureString, then take its text for the variable.
+            Example("$key = Read-Host -Prompt 'TMDB API key' -AsSecureString\n"
+                    "$env:TMDB_API_KEY = [Net.NetworkCredential]::new('', $key).Password\n", "powershell")),
 )
 def literal_secret_in_script(parsed: ShellScript | PowerShellScript) -> Iterator[Hit]:
     if isinstance(parsed, PowerShellScript):

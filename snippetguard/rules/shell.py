@@ -178,7 +178,9 @@ def is_env_file(path: str) -> bool:
         "accounts and services on the machine read it, and one leaked backup user or web process is then "
         "enough to take the database.",
     fix="Make it readable by its owner only: `chmod 600 .env` in the folder that holds it (`~/.desterlib/` for "
-        "the v0.2.0 npm installer, `~/.desterlib/apps/api/` for the setup scripts), or 400 if nothing rewrites it.",
+        "the v0.2.0 npm installer, `~/.desterlib/apps/api/` for the setup scripts), or 400 if nothing rewrites it. "
+        "Both installers also write the password into `docker-compose.yml`: make it 600 too, and the install "
+        "folder 700.",
     guide=f"{PERMS}#env-file",
     insecure=(Example("cd ~/.desterlib\nchmod 644 .env\n", "shell", 2),
               Example("chmod a+r ~/.desterlib/.env\n", "shell", 1)),
@@ -233,10 +235,10 @@ def _tls_assignments(parsed: ShellScript) -> Iterator[tuple[Word, str, str]]:
     fix="Remove the flag or variable. If a certificate is self-signed, give the tool its CA instead "
         "(`curl --cacert ca.pem`, `NODE_EXTRA_CA_CERTS=ca.pem`, `git config http.sslCAInfo ca.pem`).",
     guide="security/https.md#verify-certificates",
-    insecure=(Example("curl -fsSLk https://docs.dester.in/install.sh -o install.sh\n", "shell", 1),
+    insecure=(Example("curl -fsSLk https://raw.githubusercontent.com/DesterLib/desterlib/v0.2.0/packages/cli/install.sh -o install.sh\n", "shell", 1),
               Example("export NODE_TLS_REJECT_UNAUTHORIZED=0\nnpm start\n", "shell", 1)),
-    secure=Example("curl -fsSL https://docs.dester.in/install.sh -o install.sh\n"
-                   "curl -K curl.conf https://docs.dester.in/\n", "shell"),
+    secure=Example("curl -fsSL https://raw.githubusercontent.com/DesterLib/desterlib/v0.2.0/packages/cli/install.sh -o install.sh\n"
+                   "curl -fsS --cacert ca.pem https://media.home.arpa/health\n", "shell"),
 )
 def tls_verification_off(parsed: ShellScript) -> Iterator[Hit]:
     for command in _commands(parsed):

@@ -33,8 +33,8 @@ define(Rule(
 define(Rule(
     code="SG603", title="caddy adapt rejects this Caddyfile",
     kinds=("caddy",),
-    why="Caddy refuses to start with a Caddyfile it cannot adapt (an unknown directive, a wrong argument), so the "
-        "site goes down at the next reload.",
+    why="Caddy refuses a Caddyfile it cannot adapt (an unknown directive, a wrong argument): a reload fails and "
+        "keeps the old configuration, and the next start (a reboot, an upgrade) leaves the site down.",
     fix="Correct the line the message (quoted from `caddy adapt`) names; check with "
         "`caddy adapt --config Caddyfile --adapter caddyfile` or `caddy validate`.",
     guide=CONTRIB,

@@ -1,6 +1,6 @@
 # --8<-- [start:apply]
 cd ~/.desterlib
-# Show the merged settings of both files; Compose stops here if the override has a mistake.
+# Read both files together: Compose prints "postgres" and "api", or stops at a mistake in the override.
 docker compose config --services
 docker compose up -d
 docker compose ps

@@ -9,7 +9,7 @@ docker port desterlib-api
 docker port desterlib-postgres
 # --8<-- [end:published]
 # --8<-- [start:remote]
-# From another machine on your network: use your server's address.
-nc -zv 192.168.1.10 3001
-nc -zv 192.168.1.10 5432
+# From another machine on your network: use your server's address (-w 3: give up after 3 seconds).
+nc -zv -w 3 192.168.1.10 3001
+nc -zv -w 3 192.168.1.10 5432
 # --8<-- [end:remote]
