@@ -39,6 +39,7 @@ def caddy_or_skip() -> str:
 
 # The guide section that explains each rule: the Caddyfile's hardening, unless another section is about it.
 GUIDES = {"SG504": "security/remote-access.md#login", "SG506": "security/database.md#database-port",
+          **dict.fromkeys(("SG503", "SG505", "SG507"), "security/https.md#caddy-pitfalls"),
           "SG508": "security/https.md#what-changes"}
 
 

@@ -15,6 +15,7 @@ from snippetguard.model import Hit, Severity
 from snippetguard.registry import Example, rule
 
 GUIDE = "security/https.md#caddy-hardening"
+CADDY_PITFALLS = "security/https.md#caddy-pitfalls"  # settings the guide's Caddyfile avoids, explained
 KINDS = ("caddy",)
 PRIVATE_SUFFIXES = (".localhost", ".local", ".lan", ".home.arpa", ".internal")
 BCRYPT_RE = re.compile(r"^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$")
@@ -145,7 +146,7 @@ def _admin_host(value: str) -> str | None:
         "password: bound beyond loopback, anyone on the network can turn the proxy into whatever they like.",
     fix="Leave the default (`localhost:2019`), bind it to a Unix socket (`admin unix//run/caddy/admin.sock`), or "
         "turn it off (`admin off`).",
-    guide=GUIDE,
+    guide=CADDY_PITFALLS,
     insecure=Example("{\n\tadmin 0.0.0.0:2019\n}\n\nmedia.example.com {\n\treverse_proxy 127.0.0.1:3001\n}\n",
                      "caddy", 2),
     secure=Example("{\n\tadmin localhost:2019\n}\n\nmedia.example.com {\n\treverse_proxy 127.0.0.1:3001\n}\n",
@@ -225,7 +226,7 @@ def _internal_tls(directive: Directive) -> bool:
         "certificate warning and learn to click through it, which is exactly what an attacker's certificate needs.",
     fix="Remove `tls internal` so Caddy obtains a publicly trusted certificate; keep it for LAN-only names "
         "(*.lan, *.home.arpa, localhost), where you install Caddy's root certificate on your own devices.",
-    guide=GUIDE,
+    guide=CADDY_PITFALLS,
     insecure=Example("media.example.com {\n\ttls internal\n\treverse_proxy 127.0.0.1:3001\n}\n", "caddy", 2),
     secure=Example("media.home.arpa {\n\ttls internal\n\treverse_proxy 127.0.0.1:3001\n}\n", "caddy"),
 )

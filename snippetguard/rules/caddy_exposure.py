@@ -10,7 +10,7 @@ from snippetguard.containers import is_loopback
 from snippetguard.kinds.caddy import Caddyfile, Directive, Site, Token, is_matcher
 from snippetguard.model import Hit
 from snippetguard.registry import Example, rule
-from snippetguard.rules.caddy import GUIDE, KINDS, parse_address
+from snippetguard.rules.caddy import CADDY_PITFALLS, KINDS, parse_address
 
 # --------------------------------------------------------------------------- SG507 file listings
 
@@ -62,7 +62,7 @@ def _browses(directive: Directive) -> Token | None:
         "public address that is every device on the network, or everyone.",
     fix="Remove `browse` and link to the files you mean to share; if you need a listing, put `basic_auth` "
         "(`basicauth` on Caddy 2.6 and 2.7) in front of it or serve it on `localhost` only.",
-    guide=GUIDE,
+    guide=CADDY_PITFALLS,
     insecure=Example("files.example.com {\n\troot * /srv/share\n\tfile_server browse\n}\n", "caddy", 3),
     secure=Example("files.example.com {\n\troot * /srv/share\n\tfile_server\n}\n", "caddy"),
 )

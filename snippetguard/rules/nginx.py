@@ -21,6 +21,7 @@ from snippetguard.model import Hit
 from snippetguard.registry import Example, rule
 
 GUIDE = "security/https.md#nginx-hardening"
+NGINX_PITFALLS = "security/https.md#nginx-pitfalls"  # settings the guide's file avoids, explained
 KINDS = ("nginx",)
 
 # gixy plugin -> the rule that reports it. Only these plugins are loaded and run.
@@ -180,7 +181,7 @@ rule(
         "parent directory is served.",
     fix="End the location with `/` like its alias (`location /files/ { alias /srv/files/; }`), or use `root` "
         "instead of `alias` when the location and the directory share a name.",
-    guide=GUIDE,
+    guide=NGINX_PITFALLS,
     insecure=Example("server {\n    listen 80;\n    location /files {\n        alias /srv/files/;\n    }\n}\n",
                      "nginx", 4),
     secure=Example("server {\n    listen 80;\n    location /files/ {\n        alias /srv/files/;\n    }\n}\n",
@@ -199,7 +200,7 @@ rule(
         "poisoning.",
     fix="Use `$request_uri` (still URL-encoded, so it cannot contain a newline) instead of `$uri` or "
         "`$document_uri`, and match captures with a class that excludes newlines (`[^\\r\\n]*`, or `[^/]+`).",
-    guide=GUIDE,
+    guide=NGINX_PITFALLS,
     insecure=Example("server {\n    listen 80;\n    return 301 https://$host$uri;\n}\n", "nginx", 3),
     secure=Example("server {\n    listen 80;\n    return 301 https://$host$request_uri;\n}\n", "nginx"),
 )(_gixy_rule(
@@ -215,7 +216,7 @@ rule(
         "router's admin page.",
     fix="Proxy to a fixed upstream (`proxy_pass http://127.0.0.1:3001;`); if the target must vary, choose it "
         "from a `map` of allowed values, or mark the location `internal`.",
-    guide=GUIDE,
+    guide=NGINX_PITFALLS,
     insecure=Example("server {\n    listen 80;\n    location ~ ^/proxy/(.*)$ {\n        proxy_pass http://$1;\n"
                      "    }\n}\n", "nginx", 4),
     secure=Example("server {\n    listen 80;\n    location /api/ {\n        proxy_pass http://127.0.0.1:3001;\n"
@@ -255,7 +256,7 @@ rule(
         "X-Content-Type-Options.",
     fix="Repeat the security headers in the nested block (an `include` file keeps them in one place), or move the "
         "nested `add_header` to the server block.",
-    guide=GUIDE,
+    guide=NGINX_PITFALLS,
     insecure=Example("server {\n    listen 80;\n    add_header X-Content-Type-Options nosniff;\n    location / {\n"
                      "        add_header Cache-Control no-cache;\n        proxy_pass http://127.0.0.1:3001;\n"
                      "    }\n}\n", "nginx", 5),
@@ -331,7 +332,7 @@ rule(
     why="The status page shows live connection and request counts; left open it helps an attacker time and "
         "measure an attack, and it is one more page for scanners to find.",
     fix="Restrict it in its location: `allow 127.0.0.1; deny all;` (or listen on a loopback-only server).",
-    guide=GUIDE,
+    guide=NGINX_PITFALLS,
     insecure=Example("server {\n    listen 80;\n    location = /nginx_status {\n        stub_status;\n    }\n}\n",
                      "nginx", 4),
     secure=Example("server {\n    listen 80;\n    location = /nginx_status {\n        stub_status;\n"
@@ -347,7 +348,7 @@ rule(
     why="`allow` alone restricts nothing: nginx's default is to allow everyone, so without a final `deny all;` "
         "the list admits every address, not just the ones named.",
     fix="End the list with `deny all;` in the same block.",
-    guide=GUIDE,
+    guide=NGINX_PITFALLS,
     insecure=Example("server {\n    listen 80;\n    location /admin/ {\n        allow 192.168.1.0/24;\n"
                      "        proxy_pass http://127.0.0.1:3001;\n    }\n}\n", "nginx", 4),
     secure=Example("server {\n    listen 80;\n    location /admin/ {\n        allow 192.168.1.0/24;\n        deny all;\n"

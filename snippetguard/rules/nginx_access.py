@@ -10,7 +10,7 @@ from typing import Any
 from snippetguard.kinds.nginx import Directive, NginxConf
 from snippetguard.model import Hit
 from snippetguard.registry import Example, rule
-from snippetguard.rules.nginx import GUIDE, KINDS, gixy_issues
+from snippetguard.rules.nginx import KINDS, NGINX_PITFALLS, gixy_issues
 
 PROXY = "server {\n    listen 80;\n    location / {\n        proxy_pass http://127.0.0.1:3001;\n"
 
@@ -108,7 +108,7 @@ def sensitive_folder(folder: str) -> str | None:
         "logs to anyone who guesses a path.",
     fix="Serve a folder that holds only public files, such as `/var/www/media.example.com` or `/srv/www`; "
         "for a user's site, their `public_html` folder.",
-    guide=GUIDE,
+    guide=NGINX_PITFALLS,
     insecure=Example("server {\n    listen 80;\n    root /home/alice;\n}\n", "nginx", 3),
     secure=Example("server {\n    listen 80;\n    root /home/alice/public_html;\n}\n", "nginx"),
 )
@@ -147,7 +147,7 @@ def _serves_content(directive: Any) -> bool:
         "protected it.",
     fix="Move the response into a location the access list protects without `return` (a file, or "
         "`proxy_pass`), or check access first with a `map` or `geo` on `$remote_addr` and return 403 yourself.",
-    guide=GUIDE,
+    guide=NGINX_PITFALLS,
     insecure=Example("server {\n    listen 80;\n    location = /health {\n        allow 192.168.1.0/24;\n"
                      "        deny all;\n        return 200 \"ok\";\n    }\n}\n", "nginx", 6),
     secure=Example("server {\n    listen 80;\n    location = /health {\n        allow 192.168.1.0/24;\n"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from snippetguard.kinds.nginx import Directive, NginxConf
 from snippetguard.model import Hit
 from snippetguard.registry import Example, rule
-from snippetguard.rules.nginx import GUIDE, KINDS
+from snippetguard.rules.nginx import KINDS, NGINX_PITFALLS
 
 SERVER = ("server {\n    listen 443 ssl;\n    server_name media.example.com;\n"
           "    ssl_certificate /etc/ssl/certs/media.pem;\n    ssl_certificate_key /etc/ssl/private/media.key;\n")
@@ -230,7 +230,7 @@ def _ssl_directive_on(directives: list[Directive]) -> bool:
         "(logins, tokens, media) unencrypted. The certificate lines alone do not turn TLS on.",
     fix="Add `ssl` to the listen line: `listen 443 ssl;` (and `listen [::]:443 ssl;`). For HTTP/2 write "
         "`listen 443 ssl;` plus `http2 on;` (nginx 1.25.1 and later) or `listen 443 ssl http2;` (older).",
-    guide=GUIDE,
+    guide=NGINX_PITFALLS,
     insecure=Example("server {\n    listen 443;\n    server_name media.example.com;\n"
                      "    ssl_certificate /etc/ssl/certs/media.pem;\n"
                      "    ssl_certificate_key /etc/ssl/private/media.key;\n}\n", "nginx", 2),

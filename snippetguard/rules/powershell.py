@@ -80,7 +80,8 @@ INVOKE_METHODS = (".invokescript", ".newscriptblock")
         "that moment, with your rights; nobody sees it first. A compromised repository or a hijacked domain runs "
         "straight away on your PC.",
     fix="Save it, read it, then run it: `Invoke-WebRequest -Uri URL -OutFile install.ps1`, "
-        "`notepad .\\install.ps1`, then `Set-ExecutionPolicy -Scope Process -ExecutionPolicy RemoteSigned`, "
+        "`notepad .\\install.ps1` (run these one at a time: pasted together, the script runs before you have "
+        "read it), then `Set-ExecutionPolicy -Scope Process -ExecutionPolicy RemoteSigned -Force`, "
         "`Unblock-File .\\install.ps1` and `.\\install.ps1`. Pin a release tag rather than a branch.",
     guide="getting-started/installation.md#download-read-run",
     insecure=(Example("irm https://raw.githubusercontent.com/DesterLib/desterlib/main/scripts/setup/windows.ps1 | iex\n",
@@ -91,7 +92,7 @@ INVOKE_METHODS = (".invokescript", ".newscriptblock")
                       "& ([scriptblock]::Create($script))\n", "powershell", 2)),
     secure=(Example("Invoke-WebRequest -Uri https://raw.githubusercontent.com/DesterLib/desterlib/v0.2.0/packages/cli/install.ps1 "
                     "-OutFile install.ps1\nnotepad .\\install.ps1\n"
-                    "Set-ExecutionPolicy -Scope Process -ExecutionPolicy RemoteSigned\nUnblock-File .\\install.ps1\n"
+                    "Set-ExecutionPolicy -Scope Process -ExecutionPolicy RemoteSigned -Force\nUnblock-File .\\install.ps1\n"
                     ".\\install.ps1\n", "powershell"),
             Example("$release = Invoke-RestMethod https://api.github.com/repos/DesterLib/desterlib/releases/latest\n"
                     "Write-Output $release.tag_name\n", "powershell")),
