@@ -8,10 +8,12 @@ record is written to tests/proofs/results.json only if the whole test passes.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -82,8 +84,31 @@ def shim_python(account: Account) -> str:
     pytest.fail(f"no Python interpreter that the account {account.name} may run, for the docker stand-in")
 
 
+@pytest.fixture(scope="session")
+def shim_tools(account: Account) -> Iterator[tuple[Path, Path]]:
+    """The docker stand-in and the Compose binary, where the unprivileged account can run them: the
+    checkout (and its .venv) may sit in a folder only root can enter, as in a fresh `mktemp -d`."""
+    folder = private_dir("proof-tools-", account)
+    try:
+        tools = []
+        for source in (SHIM, Path(compose_binary())):
+            target = folder / source.name
+            try:
+                os.link(source, target)  # same file system: no 60 MB copy
+            except OSError:
+                shutil.copy2(source, target)
+            target.chmod(0o755)
+            tools.append(target)
+        account.own(folder)
+        folder.chmod(0o755)
+        yield tools[0], tools[1]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture
-def machines(account: Account, shim_python: str, request: pytest.FixtureRequest) -> Iterator[Callable[[], Machine]]:
+def machines(account: Account, shim_python: str, shim_tools: tuple[Path, Path],
+             request: pytest.FixtureRequest) -> Iterator[Callable[[], Machine]]:
     """Make readers' machines: a fresh home folder each, sharing the test's PostgreSQL server if it has one."""
     cluster: Cluster | None = request.getfixturevalue("pg") if "pg" in request.fixturenames else None
     made: list[Machine] = []
@@ -93,13 +118,14 @@ def machines(account: Account, shim_python: str, request: pytest.FixtureRequest)
         bin_dir = home / ".proof-bin"
         bin_dir.mkdir()
         state_file = home / ".proof-docker-state.json"
-        state = {"containers": {}, "events": [], "refused": [], "volume": None, "compose": compose_binary()}
+        shim, compose = shim_tools
+        state = {"containers": {}, "events": [], "refused": [], "volume": None, "compose": str(compose)}
         if cluster is not None:
             state.update(pg_bin=str(cluster.install.bin), socket=str(cluster.socket_dir), port=cluster.port,
                          admin="proof_admin")
         state_file.write_text(json.dumps(state), encoding="utf-8")
         docker = bin_dir / "docker"
-        docker.write_text(f'#!/bin/sh\nexec "{shim_python}" "{SHIM}" "$@"\n', encoding="utf-8")
+        docker.write_text(f'#!/bin/sh\nexec "{shim_python}" "{shim}" "$@"\n', encoding="utf-8")
         docker.chmod(0o755)
         account.own(home)
         made.append(Machine(home, account, cluster, bin_dir, state_file))
