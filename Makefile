@@ -59,7 +59,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python -m benchmarks.bench
 
 lint: $(STAMP)
 	$(BIN)/python -m snippetguard check docs

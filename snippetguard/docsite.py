@@ -243,9 +243,7 @@ class DocSite:
         self.page_blocks.clear()
 
     def all_results(self) -> list[Result]:
-        """Every snippet file and page block. With them the real programs judge the examples of their own
-        rules (`programs_for`); other rules' examples are program-checked by the test suite instead
-        (tests/test_rule_examples.py): they are code, not pages, and that saves dozens of processes."""
+        """Every snippet file and page block: what the real programs judge (`programs_for`)."""
         return [*self.file_results.values(), *(r for results in self.page_results.values() for r in results)]
 
     def _judged(self, result: Result, code: str) -> bool:
@@ -304,12 +302,13 @@ class DocSite:
 
 
 def programs_for(results: list[Result], examples: list[tuple[str, Result]], floors: Floors) -> validators.Report:
-    """The version check (SG605) and the real programs over `results` and the rules' examples that need them
-    (SG605's against the site's floors, or Debian 12's when it names none)."""
+    """The version check (SG605) and the real programs over `results`; SG605's own examples against the
+    site's floors (Debian 12's when it names none). The programs' own rule examples (SG601-SG604) are
+    judged by the real programs in the test suite (tests/test_rule_examples.py), like every other rule's:
+    they are code, not pages, and a cold build saves ten program runs."""
     versions.apply(results, floors)
     versions.apply([r for code, r in examples if code == versions.RULE], floors or versions.EXAMPLE_FLOORS)
-    judged = [r for code, r in examples if code in validators.PROGRAM_RULES]
-    return validators.validate([*results, *judged], floors=floors)
+    return validators.validate(results, floors=floors)
 
 
 def check_programs_early(results: list[Result], *, files: int, example_rules: list[str],

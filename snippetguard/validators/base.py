@@ -104,7 +104,12 @@ class Validator(ABC):
     version_args: ClassVar[tuple[str, ...]] = ("--version",)
 
     def version(self, command: list[str]) -> str:
-        """A string that changes whenever the program's verdicts may change (asked once per executable)."""
+        """A string that changes whenever the program's verdicts may change (asked once per executable).
+
+        A pinned build's package names its version without the program being started."""
+        known = programs.package_version_of(command[0])
+        if known is not None:
+            return known
 
         def ask() -> str:
             out = subprocess.run([*command, *self.version_args], capture_output=True, text=True, check=False,

@@ -32,6 +32,7 @@ Batching
 
 from __future__ import annotations
 
+import atexit
 import ipaddress
 import os
 import re
@@ -39,6 +40,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +50,7 @@ from snippetguard.kinds.nginx import Directive, NginxConf, parse_nginx
 from snippetguard.registry import ParseError
 from snippetguard.validators import nginx_modules
 from snippetguard.validators.base import (
+    Cache,
     Counters,
     Job,
     Problem,
@@ -347,6 +350,49 @@ def temp_paths(workdir: Path, skip: set[str] | frozenset[str] = frozenset()) -> 
     return f" {paths} access_log /dev/null; "
 
 
+_MATERIAL: dict[str, Material | None] = {}  # per folder, once per process
+_MATERIAL_LOCK = threading.Lock()
+
+
+def shared_material(counters: Counters) -> Material | None:
+    """The throwaway certificate set, made once and kept beside the verdict cache for every later nginx run
+    and build (a temporary folder when the cache cannot be written)."""
+    folder = Cache.default_root() / "programs" / "nginx-material"
+    with _MATERIAL_LOCK:
+        known = _MATERIAL.get(str(folder))
+        if known is not None and Path(known.cert).is_file():
+            return known
+        names = ("test-cert.pem", "test-key.pem", "test-dhparam.pem")
+        if all((folder / name).is_file() for name in names):
+            found: Material | None = Material(*(str(folder / name) for name in names))
+        else:
+            found = _make_into(folder, counters)
+        _MATERIAL[str(folder)] = found
+        return found
+
+
+def _make_into(folder: Path, counters: Counters) -> Material | None:
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix=".nginx-material-", dir=folder.parent))
+    except OSError:
+        building = Path(tempfile.mkdtemp(prefix="snippetguard-nginx-material-"))
+        made = make_material(building, counters)
+        atexit.register(shutil.rmtree, building, ignore_errors=True)
+        return made
+    made = make_material(building, counters)
+    if made is None:
+        shutil.rmtree(building, ignore_errors=True)
+        return None
+    try:
+        building.rename(folder)  # atomic: a concurrent build keeps its own copy if it won the race
+    except OSError:
+        shutil.rmtree(building, ignore_errors=True)
+        if not (folder / "test-cert.pem").is_file():
+            return None
+    return Material(str(folder / "test-cert.pem"), str(folder / "test-key.pem"), str(folder / "test-dhparam.pem"))
+
+
 def make_material(workdir: Path, counters: Counters) -> Material | None:
     openssl = shutil.which("openssl")
     if openssl is None:
@@ -430,7 +476,7 @@ class NginxTest(Validator):
                         continue
                     item.blank, item.partly = frozenset(absent), reason
                 prepared.append(item)
-            material = make_material(root, counters) if any(p.needs_material for p in prepared) else None
+            material = shared_material(counters) if any(p.needs_material for p in prepared) else None
             runnable: list[Prepared] = []
             for item in prepared:
                 if item.needs_material and material is None:
@@ -554,7 +600,8 @@ def _groups(items: list[Prepared]) -> list[list[Prepared]]:
 def _outcome(returncode: int, output: str, workdir: Path) -> Outcome:
     def clean(text: str) -> str:
         # Temporary paths (this run's, the shared test certificate's) would make cached messages vary.
-        return text.replace(str(workdir), "<tmp>").replace(str(workdir.parent), "<tmp>")
+        material = str(Cache.default_root() / "programs" / "nginx-material")
+        return text.replace(str(workdir), "<tmp>").replace(str(workdir.parent), "<tmp>").replace(material, "<tmp>")
 
     for raw in output.splitlines():
         match = ERROR_RE.search(raw)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from snippetguard import programs
 from snippetguard.model import Snippet
 from snippetguard.validators.base import (
     Counters,
@@ -133,6 +134,10 @@ class ShellCheck(Validator):
         return program_near_python("shellcheck")
 
     def version(self, command: list[str]) -> str:
+        known = programs.package_version_of(command[0])
+        if known is not None:
+            return known
+
         def ask() -> str:
             out = subprocess.run([*command, "--version"], capture_output=True, text=True, check=False, timeout=30)
             return next((ln.split(":", 1)[1].strip() for ln in out.stdout.splitlines() if ln.startswith("version:")),
