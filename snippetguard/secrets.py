@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
+
+from snippetguard import secretformats
 
 # -- names ------------------------------------------------------------------------------------
 
@@ -204,42 +204,12 @@ def url_passwords(text: str) -> Iterator[UrlPassword]:
 
 # -- value shapes (detect-secrets) and PEM private keys --------------------------------------
 
-# Format detectors only. Entropy and keyword heuristics (including the vendor "keyword = value"
-# detectors for IBM, Cloudant and SoftLayer) are left out: secret *names* are judged above,
-# and those heuristics cost 60 % of the scan while flagging bcrypt hashes and placeholders.
-# Private keys are found by PEM_RE below, which also knows PKCS#8 `ENCRYPTED PRIVATE KEY`.
-SKIPPED_DETECTORS = frozenset({
-    "KeywordDetector", "HighEntropyString", "Base64HighEntropyString", "HexHighEntropyString", "BasicAuthDetector",
-    "IPPublicDetector", "IbmCloudIamDetector", "IbmCosHmacDetector", "CloudantDetector", "SoftlayerDetector",
-    "PrivateKeyDetector",
-})
-
-
-@cache
-def format_detectors() -> list[Any]:
-    """detect-secrets' format detectors (cloud and API tokens), loaded once."""
-    import importlib
-    import pkgutil
-
-    import detect_secrets.plugins as plugins
-    from detect_secrets.plugins.base import RegexBasedDetector
-
-    found: list[Any] = []
-    for info in pkgutil.iter_modules(plugins.__path__):
-        module = importlib.import_module(f"detect_secrets.plugins.{info.name}")
-        for value in vars(module).values():
-            if (isinstance(value, type) and issubclass(value, RegexBasedDetector) and value is not RegexBasedDetector
-                    and value.__name__ not in SKIPPED_DETECTORS and value.__module__ == module.__name__):
-                found.append(value())
-    return found
-
 
 def value_shape(value: str) -> str | None:
     """The kind of token a value looks like (`GitHub Token`, `AWS Access Key`…), or None."""
-    for detector in format_detectors():
-        if any(pattern.search(value) for pattern in detector.denylist) and any(True for _ in
-                                                                               detector.analyze_string(value)):
-            return str(detector.secret_type)
+    for fmt in secretformats.formats():
+        if any(pattern.search(value) for pattern in fmt.patterns) and fmt.confirms(value):
+            return fmt.secret_type
     return None
 
 

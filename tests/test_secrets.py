@@ -4,6 +4,9 @@ secure near-misses stay quiet."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -451,3 +454,40 @@ def test_corpus_file(path: Path) -> None:
     snippet = read_snippet(path, str(path))
     got = sorted({(f.rule, f.line) for f in snippetguard.check_snippet(snippet).all_findings()})
     assert got == corpus_eval.expectations(path, path.read_text())
+
+
+# --------------------------------------------------------------------------- detect-secrets' formats, recorded
+
+def test_recorded_formats_match_the_installed_detect_secrets() -> None:
+    """The record stands in for detect-secrets' patterns; after an upgrade, `make secret-formats` rewrites it."""
+    from snippetguard import secretformats
+
+    record = json.loads(secretformats.RECORD.read_text(encoding="utf-8"))
+    assert record["detect_secrets"] == secretformats.installed_version(), "run `make secret-formats`"
+    assert record["formats"] == secretformats.live(), "run `make secret-formats`"
+    assert len(record["formats"]) >= 15  # 17 in detect-secrets 1.5.0
+
+
+def test_a_sane_check_does_not_import_detect_secrets() -> None:
+    """Importing it costs ~0.15 s per build; only a candidate token asks detect-secrets to confirm."""
+    script = ("import sys\nfrom snippetguard import Snippet, check_snippet\n"
+              "check_snippet(Snippet(text='services:\\n  api:\\n    image: desterlib/api\\n', kind='compose', path='c.yml'))\n"
+              "print('detect_secrets' in sys.modules)\n"
+              "check_snippet(Snippet(text='GITHUB_TOKEN=ghp_R4nd0mL00k1ngT0k3nV4lu3abcdefghij123\\n', kind='env', path='.env'))\n"
+              "print('detect_secrets' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "True"]
+
+
+def test_formats_fall_back_to_detect_secrets_when_the_record_is_for_another_release(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from snippetguard import secretformats
+
+    monkeypatch.setattr(secretformats, "installed_version", lambda: "0.0.0-other")
+    secretformats.formats.cache_clear()
+    try:
+        live = secretformats.formats()
+        assert [f.name for f in live] == [d["name"] for d in secretformats.live()]
+        assert secrets.value_shape("AKIAIOSFODNN7EXAMPLE") == "AWS Access Key"
+    finally:
+        secretformats.formats.cache_clear()

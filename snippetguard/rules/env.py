@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator
 
-from snippetguard import secrets
+from snippetguard import secretformats, secrets
 from snippetguard.kinds.env import EnvFile
 from snippetguard.model import Hit
 from snippetguard.registry import Example, rule
@@ -110,17 +110,17 @@ def key_formats(text: str) -> Iterator[Hit]:
         if line not in seen:
             seen.add(line)
             yield Hit(line, key.start - starts[line - 1] + 1, f"a PEM private key ({key.label}) is written here")
-    for detector in secrets.format_detectors():
-        for pattern in detector.denylist:
+    for fmt in secretformats.formats():
+        for pattern in fmt.patterns:
             for match in pattern.finditer(text):
                 starts = starts or _line_starts(text)
                 line = bisect.bisect_right(starts, match.start())
                 if line in seen:
                     continue
                 row = text[starts[line - 1] : (starts[line] - 1) if line < len(starts) else len(text)]
-                if any(True for _ in detector.analyze_string(row)):
+                if fmt.confirms(row):
                     seen.add(line)
-                    yield Hit(line, match.start() - starts[line - 1] + 1, f"looks like a {detector.secret_type}")
+                    yield Hit(line, match.start() - starts[line - 1] + 1, f"looks like a {fmt.secret_type}")
 
 
 def _line_starts(text: str) -> list[int]:
