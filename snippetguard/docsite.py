@@ -128,9 +128,8 @@ class DocSite:
         examples = self._rule_examples() if self.rule_examples else []
         self._pending_files = [rel for rel, _ in pending]
         # The worker also runs the version check and the real programs on these, while pages render.
-        then = partial(check_programs_early, files=len(pending), example_rules=[r.code for r, _, _, _ in examples],
-                       floors=self.floors) if validators.programs_enabled() else None
-        self._batch = Batch([s for _, s in pending] + [s for _, _, _, s in examples], then=then)
+        then = partial(check_programs_early, floors=self.floors) if validators.programs_enabled() else None
+        self._batch = Batch([s for _, s in pending] + [s for _, _, _, s in examples], then=then, first=len(pending))
         self._early = None
         self._pending_examples = examples
 
@@ -311,10 +310,10 @@ def programs_for(results: list[Result], examples: list[tuple[str, Result]], floo
     return validators.validate(results, floors=floors)
 
 
-def check_programs_early(results: list[Result], *, files: int, example_rules: list[str],
-                         floors: Floors) -> validators.Report:
-    """In the worker: the snippet files (the first `files` results) and the rule examples after them."""
-    return programs_for(results[:files], list(zip(example_rules, results[files:], strict=True)), floors)
+def check_programs_early(results: list[Result], *, floors: Floors) -> validators.Report:
+    """In the worker: the version check and the real programs on the snippet files, started as soon as they
+    are checked (the rule examples are checked meanwhile; SG605's examples are judged in `run_programs`)."""
+    return programs_for(results, [], floors)
 
 
 def _file_problem(path: str, code: str, line: int, message: str) -> Result:

@@ -126,3 +126,26 @@ def test_a_missing_program_leaves_its_rule_examples_unchecked(tmp_path: Path, mo
     assert any(note.startswith("nginx not found") for note in programs.notes()), programs.notes()
     findings = site.report().sorted()
     assert not [f for f in findings if "SG602" in f.message or f.rule in ("SG602", "SG006")], findings
+
+
+@pytest.mark.slow
+def test_a_real_program_finding_from_the_worker_refuses_the_build(tmp_path: Path) -> None:
+    """With the rules reference on, the snippet files and the rules' examples go to the worker process, which
+    starts the real programs as soon as the files are checked: nginx's verdict must still refuse the build."""
+    snippets = {f"compose/s{i}.yml": SECURE for i in range(17)}
+    snippets["nginx/site.conf"] = "server {\n    listen 127.0.0.1:8080;\n    proxy_passs http://127.0.0.1:3001;\n}\n"
+    site = _site(tmp_path, "plugins:\n  - macros\n  - snippetguard:\n      rules_reference: true\n",
+                 {"index.md": '# Home\n\n{{ snippet("nginx/site.conf") }}\n'}, snippets)
+    code, out = _build(site)
+    assert code != 0 and "docs/snippets/nginx/site.conf:3:" in out and "SG602" in out, out
+    assert 'unknown directive "proxy_passs"' in out, out
+
+
+def test_the_worker_hands_the_first_results_on_early(tmp_path: Path) -> None:
+    from snippetguard import Snippet
+    from snippetguard.parallel import _check_all
+
+    snippets = [Snippet(f"X{i}=1\n", "env", f"s{i}.env") for i in range(5)]
+    results, extra = _check_all(snippets, then=lambda head: [r.snippet.path for r in head], first=2)
+    assert [r.snippet.path for r in results] == [s.path for s in snippets]
+    assert extra == ["s0.env", "s1.env"]
