@@ -146,6 +146,9 @@ def database_port(port: Port) -> str | None:
     return None
 
 
+DOCKER_SOCKET_RE = re.compile(r"(^|/)docker\.sock$")  # the daemon's socket: whoever may write to it is root
+
+
 def is_loopback(host: str) -> bool:
     host = host.strip().strip("[]")
     if host.lower() == "localhost":

@@ -215,3 +215,13 @@ def test_socket_for_everyone(text: str, kind: str, line: int) -> None:
 )
 def test_socket_near_misses(text: str, kind: str) -> None:
     assert "SG703" not in codes(text, kind)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("sudo chmod 666 /var/run/docker.sock\n", [("SG703", 1)]),  # one finding, the one that says why it is root
+     ("chmod 0777 /run/docker.sock /srv/media\n", [("SG301", 1), ("SG703", 1)]),  # the other file is still SG301's
+     ("install -m 666 /dev/null /srv/notes.txt\nchmod 666 /srv/notes.txt\n", [("SG301", 1), ("SG301", 2)])],
+)
+def test_the_docker_socket_is_reported_once(text: str, expected: list[tuple[str, int]]) -> None:
+    assert sorted(f for f in fired(text, "shell") if f[0] in ("SG301", "SG703")) == expected

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from snippetguard.containers import is_loopback
+from snippetguard.containers import DOCKER_SOCKET_RE, is_loopback
 from snippetguard.kinds.daemon import DaemonConfig
 from snippetguard.kinds.systemd import Setting as UnitSetting
 from snippetguard.kinds.systemd import Unit, exec_words
@@ -275,7 +275,6 @@ def firewall_rules_off(parsed: Any) -> Iterator[Hit]:
         yield Hit(line, column, f"{what} stops Docker from writing its isolation and port-publishing rules")
 
 
-DOCKER_SOCKET_RE = re.compile(r"(^|/)docker\.sock$")
 OCTAL_RE = re.compile(r"^0*[0-7]{3,4}$")
 SYMBOLIC_RE = re.compile(r"^[ugoa]*[+=][rwxXst]*$")
 

@@ -13,6 +13,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 
+from snippetguard.containers import DOCKER_SOCKET_RE
 from snippetguard.kinds.shell import Command, ShellScript, Word
 from snippetguard.model import Hit
 from snippetguard.registry import Example, rule
@@ -147,6 +148,10 @@ def _label(command: Command, mode: str) -> str:
 )
 def world_writable(parsed: ShellScript) -> Iterator[Hit]:
     for command, mode, (line, column), files, recursive in _modes(parsed):
+        if command.name == "chmod":  # the Docker socket has its own rule, SG703, which says why it matters more
+            files = [f for f in files if not DOCKER_SOCKET_RE.search(f.text.rstrip("/"))]
+            if not files:
+                continue
         result = mode_result(mode)
         if result is not None and "w" in result["o"]:
             how = " (recursively)" if recursive else ""

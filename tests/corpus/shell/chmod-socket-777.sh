@@ -1,1 +1,1 @@
-sudo chmod 777 /run/docker.sock  # <- SG703 SG301
+sudo chmod 777 /run/docker.sock  # <- SG703
