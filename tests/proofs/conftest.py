@@ -90,16 +90,19 @@ def shim_tools(account: Account) -> Iterator[tuple[Path, Path]]:
     checkout (and its .venv) may sit in a folder only root can enter, as in a fresh `mktemp -d`."""
     folder = private_dir("proof-tools-", account)
     try:
-        tools = []
-        for source in (SHIM, Path(compose_binary())):
-            target = folder / source.name
-            try:
-                os.link(source, target)  # same file system: no 60 MB copy
-            except OSError:
-                shutil.copy2(source, target)
-            target.chmod(0o755)
-            tools.append(target)
-        account.own(folder)
+        tools = [folder / SHIM.name, folder / "docker-compose"]
+        shutil.copyfile(SHIM, tools[0])
+        tools[0].chmod(0o755)
+        compose = Path(compose_binary())
+        # A hard link saves a 76 MB copy, but shares the inode with the checkout's file: it is made only when
+        # everyone may already run it, and never chmod-ed or chown-ed (that would change the checkout too).
+        try:
+            if compose.stat().st_mode & 0o005 != 0o005:
+                raise OSError("not runnable by others")
+            os.link(compose, tools[1])
+        except OSError:
+            shutil.copyfile(compose, tools[1])
+            tools[1].chmod(0o755)
         folder.chmod(0o755)
         yield tools[0], tools[1]
     finally:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from proofs.docker_shim import REFUSED, build_context
 from proofs.installers import DOCKERIGNORE, cli_layout, setup_layout
 from proofs.pgcluster import Cluster
-from proofs.support import Machine
+from proofs.support import SHIM, Machine, compose_binary
 
 pytestmark = pytest.mark.slow
 
@@ -80,3 +83,16 @@ def test_dockerignore_matches_at_the_context_root_only(tmp_path) -> None:
     assert "apps/api/logs/combined.log" in context
     assert "apps/api/.env" in context and ".dockerignore" in context
     assert "node_modules/x.js" not in context and "apps/api/node_modules/y.js" in context
+
+
+
+def test_the_tools_folder_leaves_the_checkout_as_it_was(shim_tools: tuple[Path, Path]) -> None:
+    """The stand-in and Compose are put where the unprivileged account can run them without changing the owner
+    or mode of the checkout's files (a hard link shares them: chown-ing it once made the .venv's Compose and
+    docker_shim.py belong to `nobody`, and left docker_shim.py modified in git)."""
+    shim, compose = shim_tools
+    assert os.access(shim, os.X_OK) and os.access(compose, os.X_OK)
+    for source in (SHIM, Path(compose_binary())):
+        info, folder = source.stat(), source.parent.stat()
+        assert (info.st_uid, info.st_gid) == (folder.st_uid, folder.st_gid), f"{source} changed owner"
+    assert SHIM.stat().st_mode & 0o777 == 0o644, "docker_shim.py's mode changed (git sees it as modified)"
