@@ -3,7 +3,7 @@
   A. pure-Python throughput on a generated corpus (1k, 2k, 5k, 10k snippets; one core; peak memory)
   B. full strict build of the real site: hook removed vs pure-Python checks vs real programs
      with a cold and a warm cache (fresh process per build, median of several)
-  C. `mkdocs serve`-style rebuilds in one process: nothing changed, and one snippet edited
+  C. `mkdocs serve`-style rebuilds in one process: nothing changed (median of 9, alternated), one snippet edited
   D. a generated site of 500 pages and 10,000 snippets: hook removed vs hook on (empty cache, median of 3)
 
 Builds run on copies in a temporary folder; nothing is written to the repository.
@@ -28,6 +28,7 @@ REPS = 1 if QUICK else 5
 SIZES = (200, 400) if QUICK else (1000, 2000, 5000, 10000)
 GEN_PAGES, GEN_PER_PAGE = (20, 20) if QUICK else (500, 20)
 GEN_REPS = 1 if QUICK else 3
+REBUILDS = 1 if QUICK else 9  # C: rebuilds of each kind, alternated
 BASE_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
 BASE_ENV.pop("CI", None)  # programs missing locally are reported, not fatal, while benchmarking
 BASE_ENV.pop("PYTHONDONTWRITEBYTECODE", None)  # measure builds as they normally run, with bytecode caches
@@ -122,11 +123,11 @@ def real_site(tmp: Path) -> None:
 
 # -- C ----------------------------------------------------------------------------------------------
 def serve_rebuilds(tmp: Path) -> None:
-    say("\nC. mkdocs serve rebuilds (in one process, as `mkdocs serve` does; median of 5)")
+    say(f"\nC. mkdocs serve rebuilds (in one process, as `mkdocs serve` does; median of {REBUILDS})")
     site = copy_site(tmp / "serve")
     bare = write_bare_config(site)
     env = {**BASE_ENV, "SNIPPETGUARD_CACHE_DIR": str(tmp / "serve-cache")}
-    proc = subprocess.run([sys.executable, "-m", "benchmarks.rebuilds", str(site), bare], cwd=ROOT, env=env,
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.rebuilds", str(site), bare, str(REBUILDS)], cwd=ROOT, env=env,
                           capture_output=True, text=True)
     if proc.returncode != 0:
         raise SystemExit(proc.stdout + proc.stderr)

@@ -25,7 +25,7 @@ def rebuild(site: Path, config_name: str) -> float:
 
 
 def main() -> None:
-    site, bare = Path(sys.argv[1]), sys.argv[2]
+    site, bare, rebuilds = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     os.chdir(site)
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
     checked: list[str] = []
@@ -55,7 +55,7 @@ def main() -> None:
     rebuild(site, bare)
     bare_times: list[float] = []
     hook_times: list[float] = []
-    for _ in range(5):  # alternated, so a slow spell of the machine hits both alike
+    for _ in range(rebuilds):  # alternated, so a slow spell of the machine hits both alike
         bare_times.append(rebuild(site, bare))
         hook_times.append(rebuild(site, "mkdocs.yml"))
     target = site / "docs" / "snippets" / "compose" / "stack.yml"
