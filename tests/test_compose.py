@@ -242,3 +242,15 @@ def test_secret_near_misses(env: str) -> None:
 def test_findings_deduplicated_and_located() -> None:
     text = PG + '    ports:\n      - "5432:5432"\n      - "127.0.0.1:5433:5432"\n'
     assert fired(text, "compose") == {("SG101", 5)}
+
+
+def test_the_compose_schema_is_read_without_importing_check_jsonschema() -> None:
+    """Importing check-jsonschema costs ~0.17 s per build (click and more); only its vendored schema file is used."""
+    import subprocess
+    import sys
+
+    script = ("import sys\nfrom snippetguard import Snippet, check_snippet\n"
+              "r = check_snippet(Snippet(text='services:\\n  api:\\n    image: x\\n    enviroment: {}\\n', kind='compose',"
+              " path='c.yml'))\nprint([f.rule for f in r.findings], 'check_jsonschema' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "['SG003'] False"
