@@ -127,8 +127,10 @@ class DocSite:
             self._index_file(rel, shown, snippet.text)
         examples = self._rule_examples() if self.rule_examples else []
         self._pending_files = [rel for rel, _ in pending]
-        # The worker also runs the version check and the real programs on these, while pages render.
-        then = partial(check_programs_early, floors=self.floors) if validators.programs_enabled() else None
+        # The worker also runs the version check and the real programs on the snippet files while pages render,
+        # started as soon as they are checked (the rule examples are checked meanwhile; SG605's own examples
+        # are judged in `run_programs`).
+        then = partial(programs_for, examples=[], floors=self.floors) if validators.programs_enabled() else None
         self._batch = Batch([s for _, s in pending] + [s for _, _, _, s in examples], then=then, first=len(pending))
         self._early = None
         self._pending_examples = examples
@@ -308,12 +310,6 @@ def programs_for(results: list[Result], examples: list[tuple[str, Result]], floo
     versions.apply(results, floors)
     versions.apply([r for code, r in examples if code == versions.RULE], floors or versions.EXAMPLE_FLOORS)
     return validators.validate(results, floors=floors)
-
-
-def check_programs_early(results: list[Result], *, floors: Floors) -> validators.Report:
-    """In the worker: the version check and the real programs on the snippet files, started as soon as they
-    are checked (the rule examples are checked meanwhile; SG605's examples are judged in `run_programs`)."""
-    return programs_for(results, [], floors)
 
 
 def _file_problem(path: str, code: str, line: int, message: str) -> Result:
